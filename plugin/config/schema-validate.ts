@@ -1,0 +1,147 @@
+/** JSON Schema validation (ajv) whose errors point at YAML lines, all at once, with did-you-mean. */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Problem } from '../errors.js';
+import { problemAt, toPlain, type Path, type YamlSource } from './yaml-source.js';
+
+export type SchemaName = 'config' | 'suite' | 'task';
+
+const SCHEMA_DIR = fileURLToPath(new URL('../../../schema/', import.meta.url));
+const compiled = new Map<SchemaName, ValidateFunction>();
+
+export function schemaPath(name: SchemaName): string {
+  return `${SCHEMA_DIR}${name}.schema.json`;
+}
+
+function validator(name: SchemaName): ValidateFunction {
+  let v = compiled.get(name);
+  if (!v) {
+    const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+    v = ajv.compile(JSON.parse(readFileSync(schemaPath(name), 'utf8')));
+    compiled.set(name, v);
+  }
+  return v;
+}
+
+/** Validate a parsed YAML file against a shipped schema; returns every problem found. */
+export function validateAgainst(name: SchemaName, src: YamlSource): Problem[] {
+  const validate = validator(name);
+  if (validate(toPlain(src.data))) return [];
+  return explain(src, validate.errors ?? []);
+}
+
+function pathOf(instancePath: string): Path {
+  if (!instancePath) return [];
+  return instancePath
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+function explain(src: YamlSource, errors: ErrorObject[]): Problem[] {
+  // Alternatives (oneOf/anyOf) produce one error per branch: fold them into one message per place.
+  const alternatives = new Set(errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => e.instancePath));
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  const folded = new Map<string, string[]>();
+  for (const e of errors) {
+    if (e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'if') continue;
+    if (alternatives.has(e.instancePath) && e.schemaPath.includes('/oneOf/')) {
+      const list = folded.get(e.instancePath) ?? [];
+      list.push(describe(e));
+      folded.set(e.instancePath, list);
+      continue;
+    }
+    const path = pathOf(e.instancePath);
+    let p: Problem;
+    if (e.keyword === 'additionalProperties') {
+      const key = String((e.params as { additionalProperty: string }).additionalProperty);
+      const allowed = allowedKeys(e);
+      const guess = closest(key, allowed);
+      p = problemAt(src, [...path, key], `unknown key "${key}"${where(path)}`, {
+        key: true,
+        hint: guess ? `did you mean "${guess}"?` : allowed.length ? `allowed keys: ${allowed.join(', ')}` : undefined,
+      });
+    } else if (e.keyword === 'required') {
+      const missing = (e.params as { missingProperty: string }).missingProperty;
+      p = problemAt(src, path, `missing required key "${missing}"${where(path)}`, { key: path.length > 0, hint: `add "${missing}:"` });
+    } else {
+      p = problemAt(src, path, `${where(path, true)}${describe(e)}`);
+    }
+    const id = `${p.place.line}:${p.place.col}:${p.message}`;
+    if (!seen.has(id)) {
+      seen.add(id);
+      problems.push(p);
+    }
+  }
+  for (const [instancePath, msgs] of folded) {
+    const path = pathOf(instancePath);
+    problems.push(problemAt(src, path, `${where(path, true)}does not match any allowed form: ${[...new Set(msgs)].join('; or ')}`));
+  }
+  return problems.sort((a, b) => (a.place.line ?? 0) - (b.place.line ?? 0) || (a.place.col ?? 0) - (b.place.col ?? 0));
+}
+
+function where(path: Path, prefix = false): string {
+  if (path.length === 0) return prefix ? '' : ' at the top level';
+  const p = path.map((s) => (typeof s === 'number' ? `[${s}]` : `.${s}`)).join('').replace(/^\./, '');
+  return prefix ? `${p}: ` : ` in ${p}`;
+}
+
+function describe(e: ErrorObject): string {
+  switch (e.keyword) {
+    case 'enum':
+      return `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'const':
+      return `must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`;
+    case 'type':
+      return `must be ${article((e.params as { type: string }).type)}`;
+    case 'pattern':
+      return `must match ${(e.params as { pattern: string }).pattern}`;
+    case 'additionalProperties':
+      return `a map with only the keys ${allowedKeys(e).join(', ')}`;
+    case 'required':
+      return `a map with "${(e.params as { missingProperty: string }).missingProperty}"`;
+    default:
+      return e.message ?? e.keyword;
+  }
+}
+
+function article(type: string): string {
+  const names: Record<string, string> = { object: 'a map', array: 'a list', string: 'a string', integer: 'an integer', number: 'a number', boolean: 'true or false' };
+  return type.split(',').map((t) => names[t] ?? t).join(' or ');
+}
+
+function allowedKeys(e: ErrorObject): string[] {
+  const schema = e.parentSchema as { properties?: Record<string, unknown> } | undefined;
+  return Object.keys(schema?.properties ?? {});
+}
+
+/** Closest allowed word within a small edit distance, for "did you mean". */
+export function closest(word: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}

@@ -1,0 +1,241 @@
+/**
+ * Runs every case of one candidate: one sandbox, one harness process for all cases; a case that kills the
+ * process is reported with its cause and the rest continue in a fresh sandbox.
+ */
+import { randomBytes } from 'node:crypto';
+import { cpSync, existsSync } from 'node:fs';
+import type { Limits } from '../config/types.js';
+import type { Sandbox } from '../sandbox/types.js';
+import type { Interface } from '../spec/task.js';
+import { canonicalJson, parseCanonical } from '../spec/values.js';
+import type { HarnessCase, Language } from './types.js';
+
+export type SampleFailure = 'build-failed' | 'startup-failed';
+export type KillCause = 'timeout' | 'memory' | 'processes' | 'output' | 'crash';
+
+export interface CaseRun {
+  id: string;
+  /** returned | raised | unserializable: the harness reported; killed: the process died in this case. */
+  status: 'returned' | 'raised' | 'unserializable' | 'killed';
+  /** Canonical JSON text of the result (text keeps 1 and 1.0 apart). */
+  resultText: string | null;
+  error: { type: string; message: string; errno: number | null; line: number | null } | null;
+  killed?: { cause: KillCause; exitCode: number | null; signal: string | null; stderrTail: string; detail?: string };
+  stdout: string;
+  stderr: string;
+  stdoutBytes: number;
+  stderrBytes: number;
+  cpuMs: number;
+  wallMs: number;
+  events: Record<string, unknown>[];
+  lines: number[];
+  files: Record<string, { exists: boolean; mode?: string; size?: number; symlink?: boolean; content?: { $bytes: string } }>;
+}
+
+export interface CandidateRun {
+  sampleFailure: { outcome: SampleFailure; message: string; detail?: unknown } | null;
+  cases: Record<string, CaseRun>;
+  processes: number;
+  toolchain: Record<string, string>;
+}
+
+export interface RunRequest {
+  language: Language;
+  sandbox: Sandbox;
+  itf: Interface;
+  /** Candidate files relative to the candidate dir (the main file is language.mainFile). */
+  files: Record<string, string | Buffer>;
+  cases: HarnessCase[];
+  fixturesDir: string | null;
+  env: Record<string, string>;
+  limits: Limits;
+  signal?: AbortSignal;
+}
+
+const CAND_DIR = '/sbx/cand';
+/** Start-up allowance before the first case (interpreter start, imports) on top of the case timeout. */
+const STARTUP_MS = 10_000;
+
+export function candidateEnv(taskEnv: Record<string, string>): Record<string, string> {
+  // Fixed and documented (docs/candidate-runtime.md); nothing of the host leaks in.
+  return { PATH: '/usr/bin:/bin', HOME: '/sbx/work', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', TZ: 'UTC', ...taskEnv };
+}
+
+export async function runCandidate(req: RunRequest): Promise<CandidateRun> {
+  const out: CandidateRun = { sampleFailure: null, cases: {}, processes: 0, toolchain: req.language.toolchain().versions };
+  let remaining = req.cases;
+  while (remaining.length > 0) {
+    out.processes++;
+    const { done, killedCase, killInfo, sampleFailure, protocolError } = await runOnce(req, remaining);
+    for (const c of done) out.cases[c.id] = c;
+    if (sampleFailure) {
+      out.sampleFailure = sampleFailure;
+      return out;
+    }
+    const finished = new Set(done.map((c) => c.id));
+    if (killedCase) {
+      out.cases[killedCase] = killedRun(killedCase, killInfo!, protocolError);
+      finished.add(killedCase);
+    } else if (remaining.every((c) => finished.has(c.id))) {
+      break;
+    } else if (!killedCase && done.length === 0) {
+      // Died before any case started and not at import time: nothing to blame on a case.
+      out.sampleFailure = { outcome: 'startup-failed', message: `the harness process ended before the first case (${describeKill(killInfo!)})`, detail: killInfo };
+      return out;
+    }
+    const idx = remaining.findIndex((c) => !finished.has(c.id));
+    remaining = idx < 0 ? [] : remaining.slice(idx);
+  }
+  return out;
+}
+
+interface KillInfo {
+  cause: KillCause;
+  exitCode: number | null;
+  signal: string | null;
+  stderrTail: string;
+}
+
+function describeKill(k: KillInfo): string {
+  return `${k.cause}${k.signal ? `, signal ${k.signal}` : ''}${k.exitCode !== null ? `, exit ${k.exitCode}` : ''}${k.stderrTail ? `: ${k.stderrTail.slice(-300)}` : ''}`;
+}
+
+function killedRun(id: string, k: KillInfo, protocolError: string | null): CaseRun {
+  return {
+    id,
+    status: 'killed',
+    resultText: null,
+    error: null,
+    killed: { ...k, detail: protocolError ?? undefined },
+    stdout: '',
+    stderr: k.stderrTail,
+    stdoutBytes: 0,
+    stderrBytes: 0,
+    cpuMs: 0,
+    wallMs: 0,
+    events: [],
+    lines: [],
+    files: {},
+  };
+}
+
+async function runOnce(req: RunRequest, cases: HarnessCase[]) {
+  const session = req.sandbox.openSession();
+  try {
+    const nonce = randomBytes(16).toString('hex');
+    const candFile = `${CAND_DIR}/${req.language.mainFile}`;
+    const plan = req.language.harness({ itf: req.itf, cases, candDir: CAND_DIR, candFile, outputCap: req.limits.outputBytes }, nonce);
+    for (const [rel, data] of Object.entries(req.files)) session.writeFile(`cand/${rel}`, data);
+    for (const [rel, data] of Object.entries(plan.files)) session.writeFile(rel, data);
+    for (const d of ['work', 'out', 'fixtures']) session.mkdir(d);
+    if (req.fixturesDir && existsSync(req.fixturesDir)) cpSync(req.fixturesDir, `${session.dir}/fixtures`, { recursive: true, verbatimSymlinks: true });
+    const done: CaseRun[] = [];
+    let current: string | null = null;
+    let sampleFailure: CandidateRun['sampleFailure'] = null;
+    let protocolError: string | null = null;
+    let trusted = true;
+    let bye = false;
+    let pending = '';
+    const handle = session.exec({
+      argv: plan.argv,
+      env: { ...candidateEnv(req.env), ...plan.env },
+      cwd: '/sbx/work',
+      stdin: plan.stdin,
+      limits: { ...req.limits, timeoutMs: req.limits.timeoutMs + STARTUP_MS },
+      tmpfs: [
+        { at: '/sbx/work', bytes: req.limits.diskMb << 20 },
+        // Per-case stdout/stderr land here: the kernel enforces the output cap (ENOSPC past it).
+        { at: '/sbx/out', bytes: req.limits.outputBytes * 2 + 65536 },
+      ],
+      signal: req.signal,
+      onChannel: (chunk) => {
+        pending += chunk.toString('utf8');
+        let nl: number;
+        while ((nl = pending.indexOf('\n')) >= 0) {
+          const line = pending.slice(0, nl);
+          pending = pending.slice(nl + 1);
+          if (trusted) onLine(line);
+        }
+      },
+    });
+    // The channel is untrusted (the candidate shares the harness's process): anything unexpected taints the rest.
+    function onLine(line: string) {
+      let msg: Record<string, unknown>;
+      try {
+        msg = parseCanonical(line) as Record<string, unknown>;
+      } catch {
+        return taint(`unparseable channel line: ${line.slice(0, 200)}`);
+      }
+      if (msg.n !== nonce) return taint('a channel line without the run nonce (forged output?)');
+      switch (msg.t) {
+        case 'hello':
+          return;
+        case 'start': {
+          const expected = cases[done.length]?.id;
+          if (current !== null || msg.case !== expected) return taint(`case "${String(msg.case)}" started out of order`);
+          current = expected;
+          handle.resetTimer(req.limits.timeoutMs);
+          return;
+        }
+        case 'done':
+          if (msg.case !== current) return taint(`result for "${String(msg.case)}" while "${current}" was running`);
+          done.push(toCaseRun(msg));
+          current = null;
+          return;
+        case 'build-failed':
+        case 'startup-failed':
+          sampleFailure = { outcome: msg.t, message: String((msg.error as { message?: string })?.message ?? msg.t), detail: plain(msg.error) };
+          return;
+        case 'bye':
+          bye = current === null && done.length === cases.length;
+          if (!bye) taint('harness ended early');
+          return;
+        default:
+          return taint(`unknown channel message ${String(msg.t)}`);
+      }
+    }
+    function taint(why: string) {
+      trusted = false;
+      protocolError = why;
+      handle.kill();
+    }
+    const res = await handle.result;
+    if (res.aborted) throw new Error('aborted');
+    const stderrTail = res.stderr.toString('utf8').slice(-2000);
+    const cause: KillCause = res.limitHit ?? (res.signal === 'SIGXCPU' || res.signal === 'SIGKILL' && res.durationMs >= req.limits.cpuS * 1000 ? 'timeout' : 'crash');
+    const killInfo: KillInfo = { cause, exitCode: res.exitCode, signal: res.signal, stderrTail };
+    if (sampleFailure) return { done, killedCase: null, killInfo, sampleFailure, protocolError };
+    if (bye && trusted && res.limitHit === null) return { done, killedCase: null, killInfo, sampleFailure: null, protocolError: null };
+    // The process died (or was stopped) in the middle of `current`, or between cases.
+    const killedCase = current ?? (done.length < cases.length && done.length > 0 ? cases[done.length].id : null);
+    if (!killedCase && done.length === 0 && !protocolError) {
+      return { done, killedCase: null, killInfo, sampleFailure: { outcome: 'startup-failed' as const, message: `the candidate could not be loaded (${describeKill(killInfo)})`, detail: killInfo }, protocolError };
+    }
+    return { done, killedCase: killedCase ?? cases[done.length]?.id ?? null, killInfo: protocolError ? { ...killInfo, cause: 'crash' as const } : killInfo, sampleFailure: null, protocolError };
+  } finally {
+    await session.close();
+  }
+}
+
+function plain(v: unknown): unknown {
+  return JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x)));
+}
+
+function toCaseRun(msg: Record<string, unknown>): CaseRun {
+  const p = plain({ ...msg, result: null }) as Record<string, any>;
+  return {
+    id: p.case,
+    status: p.status,
+    resultText: p.status === 'returned' ? canonicalJson(msg.result) : null,
+    error: p.error ?? null,
+    stdout: p.stdout ?? '',
+    stderr: p.stderr ?? '',
+    stdoutBytes: p.stdout_bytes ?? 0,
+    stderrBytes: p.stderr_bytes ?? 0,
+    cpuMs: p.cpu_ms ?? 0,
+    wallMs: p.wall_ms ?? 0,
+    events: p.events ?? [],
+    lines: p.lines ?? [],
+    files: p.files ?? {},
+  };
+}

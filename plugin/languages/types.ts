@@ -1,0 +1,51 @@
+/**
+ * The language contract. A language says how a candidate is laid out, how it is built (if at all), and
+ * which harness runs all of a candidate's cases in one sandboxed process. Everything else (sandboxing,
+ * restarts after a killed case, oracles) is language-neutral. See docs/languages.md.
+ */
+import type { LanguageName } from '../config/types.js';
+import type { Interface } from '../spec/task.js';
+
+export interface ToolchainInfo {
+  /** Versions of the interpreter/compiler and of every package a candidate may use (cache key + manifest). */
+  versions: Record<string, string>;
+}
+
+/** One case as the harness sees it: arguments and what to report — never expected values. */
+export interface HarnessCase {
+  id: string;
+  args: unknown[];
+  stdin?: string;
+  /** Paths (relative to the working dir) whose state is reported after the call. */
+  files: string[];
+}
+
+export interface HarnessInput {
+  itf: Interface;
+  cases: HarnessCase[];
+  /** Inside the sandbox: the dir holding the candidate's files, and its main file. */
+  candDir: string;
+  candFile: string;
+  outputCap: number;
+}
+
+export interface HarnessPlan {
+  /** Files to write under /sbx (relative paths), e.g. harness/harness.py. */
+  files: Record<string, string>;
+  argv: string[];
+  env: Record<string, string>;
+  /** JSON sent on the harness's stdin (cases + nonce); never written to disk inside the sandbox. */
+  stdin: string;
+}
+
+export interface Language {
+  name: LanguageName;
+  /** File extension of a single-file candidate (`py`, `js`, `cpp`). */
+  ext: string;
+  /** Name of the candidate's main file inside the candidate dir. */
+  mainFile: string;
+  toolchain(): ToolchainInfo;
+  /** sha256 of everything of ours that runs in the sandbox (templates, hooks): part of the cache key. */
+  harnessHash(): string;
+  harness(input: HarnessInput, nonce: string): HarnessPlan;
+}

@@ -1,0 +1,201 @@
+/** The bubblewrap backend (SANDBOX-NOTES.md §1-2): fresh namespaces per exec, cleared env, per-slot uid. */
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { DualGaugeError } from '../errors.js';
+import { detectCgroups, ExecCgroup } from './cgroup.js';
+import type { ExecHandle, ExecRequest, ExecResult, LimitHit, LimitMechanisms, Sandbox, Session } from './types.js';
+
+const BWRAP = '/usr/bin/bwrap';
+const PRLIMIT = '/usr/bin/prlimit';
+/** Result channel cap: traces are bigger than stdout, but a flood must still stop. */
+const CHANNEL_CAP = 64 << 20;
+/** Host uids for sandboxes: one per worker slot so RLIMIT_NPROC counts per slot (pitfall: root is exempt). */
+const SLOT_UID_BASE = 61000;
+
+export function checkBwrap(): void {
+  if (!existsSync(BWRAP)) {
+    throw new DualGaugeError('DG_SANDBOX_MISSING', `bubblewrap is not installed (${BWRAP} not found)`, {
+      hint: 'install it: sudo apt-get install -y bubblewrap',
+    });
+  }
+  const probe = spawnSync(BWRAP, ['--unshare-all', '--unshare-user', '--ro-bind', '/usr', '/usr', '--symlink', 'usr/bin', '/bin', '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '/usr/bin/true'], { env: {}, timeout: 10_000 });
+  if (probe.status !== 0) {
+    throw new DualGaugeError('DG_SANDBOX_FAILED', `bubblewrap cannot create a sandbox here: ${String(probe.stderr).trim() || `exit ${probe.status}`}`, {
+      hint: 'user namespaces must be enabled (sysctl kernel.unprivileged_userns_clone=1) or run as root',
+    });
+  }
+}
+
+export function slotUid(): { uid: number; gid: number } | null {
+  if (process.getuid?.() !== 0) return null;
+  const slot = Number(process.env.VITEST_POOL_ID ?? process.env.DUALGAUGE_SLOT ?? 0) || 0;
+  const uid = SLOT_UID_BASE + slot;
+  return { uid, gid: uid };
+}
+
+export class BwrapSandbox implements Sandbox {
+  readonly backend = 'bwrap';
+  readonly mechanisms: LimitMechanisms;
+
+  constructor() {
+    checkBwrap();
+    const cg = detectCgroups();
+    const owner = slotUid();
+    this.mechanisms = {
+      wall: 'SIGKILL of the bwrap process (pid namespace + --die-with-parent take the tree)',
+      cpu: 'RLIMIT_CPU (per process; the harness lowers the soft limit per case)',
+      memory: cg?.memoryRoot ? `cgroup ${cg.version} memory limit` : 'RLIMIT_AS',
+      processes: cg?.pidsRoot ? `cgroup ${cg.version} pids.max` : owner ? 'RLIMIT_NPROC with a per-slot uid' : 'RLIMIT_NPROC (shared with your uid: run as root or with cgroups for a per-sandbox count)',
+      openFiles: 'RLIMIT_NOFILE',
+      output: 'byte counter on stdout+stderr (SIGKILL past the cap); per-case capture in a size-capped tmpfs',
+      disk: 'size-capped tmpfs for /sbx/work, /sbx/out and /tmp, plus RLIMIT_FSIZE',
+    };
+  }
+
+  openSession(): Session {
+    return new BwrapSession();
+  }
+}
+
+class BwrapSession implements Session {
+  readonly dir: string;
+  private readonly owner = slotUid();
+
+  constructor() {
+    this.dir = mkdtempSync(join(tmpdir(), 'dualgauge-sbx-'));
+    chmodSync(this.dir, 0o755);
+  }
+
+  writeFile(rel: string, data: string | Buffer, mode = 0o644): void {
+    const p = join(this.dir, rel);
+    mkdirSync(dirname(p), { recursive: true, mode: 0o755 });
+    writeFileSync(p, data, { mode });
+    chmodSync(p, mode);
+  }
+
+  mkdir(rel: string): void {
+    mkdirSync(join(this.dir, rel), { recursive: true, mode: 0o755 });
+  }
+
+  exec(req: ExecRequest): ExecHandle {
+    const l = req.limits;
+    const cg = detectCgroups();
+    const name = `${process.pid}-${randomBytes(4).toString('hex')}`;
+    const cgroup = cg ? new ExecCgroup(cg, name, { memoryBytes: l.memoryMb << 20, processes: l.processes }, this.owner) : null;
+    const rl = [
+      `--cpu=${l.cpuS}:${l.cpuS + 1}`,
+      `--nofile=${l.openFiles}`,
+      `--fsize=${Math.max(l.diskMb, 1) << 20}`,
+      '--core=0',
+      `--nproc=${l.processes}`,
+    ];
+    if (!cgroup?.dirs.length || !cg?.memoryRoot) rl.push(`--as=${(l.memoryMb + 256) << 20}`);
+    const bw = [
+      '--unshare-all', '--unshare-user', '--uid', '65534', '--gid', '65534',
+      '--die-with-parent', '--new-session', '--disable-userns', '--hostname', 'sbx',
+      '--ro-bind', '/usr', '/usr', '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--symlink', 'usr/bin', '/bin',
+      '--ro-bind-try', '/etc/alternatives', '/etc/alternatives',
+      '--proc', '/proc', '--ro-bind', '/proc/sys', '/proc/sys', '--dev', '/dev',
+      '--size', String(Math.max(l.diskMb, 1) << 20), '--tmpfs', '/tmp',
+      '--ro-bind', this.dir, '/sbx',
+    ];
+    for (const t of req.tmpfs ?? []) bw.push('--size', String(t.bytes), '--tmpfs', t.at);
+    for (const m of req.mounts ?? []) bw.push(m.writable ? '--bind' : '--ro-bind', m.host, m.at);
+    bw.push('--chdir', req.cwd, '--remount-ro', '/', '--clearenv');
+    for (const [k, v] of Object.entries(req.env)) bw.push('--setenv', k, v);
+    bw.push('--', ...req.argv);
+    let argv = [PRLIMIT, ...rl, '--', BWRAP, ...bw];
+    if (cgroup) {
+      // Join the cgroups from inside the child before bwrap starts, so nothing escapes accounting.
+      const joins = cgroup.procsFiles().map((f) => `echo $$ > ${f}`).join(' && ');
+      argv = ['/bin/sh', '-c', `${joins} && exec "$@"`, 'sh', ...argv];
+    }
+    // env: {} — the host env must not reach bwrap's pid 1 (/proc/1/environ, pitfall 2).
+    const child = spawn(argv[0], argv.slice(1), {
+      env: {},
+      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+      ...(this.owner ?? {}),
+    });
+    const started = Date.now();
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const chan: Buffer[] = [];
+    let outBytes = 0;
+    let chanBytes = 0;
+    let limitHit: LimitHit | null = null;
+    let aborted = false;
+    const kill = (why: LimitHit | null) => {
+      if (why && !limitHit) limitHit = why;
+      try {
+        child.kill('SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    };
+    let timer = setTimeout(() => kill('timeout'), l.timeoutMs);
+    const onAbort = () => {
+      aborted = true;
+      kill(null);
+    };
+    req.signal?.addEventListener('abort', onAbort, { once: true });
+    const collect = (sink: Buffer[]) => (d: Buffer) => {
+      const room = l.outputBytes - outBytes;
+      if (room > 0) sink.push(d.subarray(0, room));
+      outBytes += d.length;
+      if (outBytes > l.outputBytes) kill('output');
+    };
+    child.stdout!.on('data', collect(out));
+    child.stderr!.on('data', collect(err));
+    const channel = child.stdio[3] as NodeJS.ReadableStream;
+    channel.on('data', (d: Buffer) => {
+      chanBytes += d.length;
+      if (chanBytes > CHANNEL_CAP) return kill('output');
+      chan.push(d);
+      req.onChannel?.(d);
+    });
+    channel.on('error', () => {});
+    child.stdin!.on('error', () => {});
+    child.stdin!.end(req.stdin ?? '');
+    const result = new Promise<ExecResult>((resolve, reject) => {
+      child.on('error', (e) => {
+        clearTimeout(timer);
+        reject(new DualGaugeError('DG_SANDBOX_FAILED', `cannot start the sandbox: ${e.message}`, { cause: e }));
+      });
+      child.on('close', (code, signal) => {
+        clearTimeout(timer);
+        req.signal?.removeEventListener('abort', onAbort);
+        if (cgroup && !limitHit) {
+          if (cgroup.oomKilled()) limitHit = 'memory';
+          else if (cgroup.pidsLimitHit() && code !== 0) limitHit = 'processes';
+        }
+        void cgroup?.remove();
+        resolve({
+          exitCode: code,
+          signal,
+          stdout: Buffer.concat(out),
+          stderr: Buffer.concat(err),
+          channel: Buffer.concat(chan),
+          limitHit,
+          durationMs: Date.now() - started,
+          aborted,
+        });
+      });
+    });
+    return {
+      result,
+      resetTimer(ms: number) {
+        clearTimeout(timer);
+        timer = setTimeout(() => kill('timeout'), ms);
+      },
+      kill: () => kill(null),
+    };
+  }
+
+  async close(): Promise<void> {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+

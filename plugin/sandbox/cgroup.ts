@@ -1,0 +1,128 @@
+/**
+ * Per-exec cgroups for memory and process limits, when this host lets us create them (root on cgroup v1 or
+ * a v2 tree with the controllers enabled). Elsewhere the sandbox falls back to rlimits.
+ */
+import { chownSync, existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = '/sys/fs/cgroup';
+const PREFIX = 'dualgauge';
+
+export interface CgroupLayout {
+  version: 'v1' | 'v2';
+  memoryRoot: string | null;
+  pidsRoot: string | null;
+}
+
+let detected: CgroupLayout | null | undefined;
+
+function writable(dir: string): boolean {
+  try {
+    const probe = join(dir, `${PREFIX}-probe-${process.pid}`);
+    mkdirSync(probe, { recursive: true });
+    rmdirSync(probe);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function detectCgroups(): CgroupLayout | null {
+  if (detected !== undefined) return detected;
+  detected = null;
+  if (process.env.DUALGAUGE_NO_CGROUPS === '1') return detected;
+  if (existsSync(join(ROOT, 'cgroup.controllers'))) {
+    const ctl = readFileSync(join(ROOT, 'cgroup.controllers'), 'utf8');
+    if (/\bmemory\b/.test(ctl) && /\bpids\b/.test(ctl) && writable(ROOT)) detected = { version: 'v2', memoryRoot: ROOT, pidsRoot: ROOT };
+    return detected;
+  }
+  const mem = join(ROOT, 'memory');
+  const pids = join(ROOT, 'pids');
+  const memoryRoot = existsSync(join(mem, 'memory.limit_in_bytes')) && writable(mem) ? mem : null;
+  const pidsRoot = existsSync(join(pids, 'cgroup.procs')) && writable(pids) ? pids : null;
+  if (memoryRoot || pidsRoot) detected = { version: 'v1', memoryRoot, pidsRoot };
+  return detected;
+}
+
+export class ExecCgroup {
+  readonly dirs: string[] = [];
+  private readonly memDir: string | null;
+  private readonly pidsDir: string | null;
+
+  constructor(
+    private readonly layout: CgroupLayout,
+    name: string,
+    limits: { memoryBytes: number; processes: number },
+    owner: { uid: number; gid: number } | null,
+  ) {
+    const make = (root: string | null) => {
+      if (!root) return null;
+      const dir = join(root, `${PREFIX}-${name}`);
+      mkdirSync(dir, { recursive: true });
+      this.dirs.push(dir);
+      // The sandbox joins its cgroup itself (as the slot uid), so only cgroup.procs is handed over.
+      if (owner) chownSync(join(dir, 'cgroup.procs'), owner.uid, owner.gid);
+      return dir;
+    };
+    this.memDir = make(layout.memoryRoot);
+    this.pidsDir = layout.pidsRoot === layout.memoryRoot ? this.memDir : make(layout.pidsRoot);
+    if (layout.version === 'v1') {
+      if (this.memDir) {
+        writeFileSync(join(this.memDir, 'memory.limit_in_bytes'), String(limits.memoryBytes));
+        try {
+          writeFileSync(join(this.memDir, 'memory.memsw.limit_in_bytes'), String(limits.memoryBytes));
+        } catch {
+          /* no swap accounting on this host */
+        }
+      }
+      if (this.pidsDir) writeFileSync(join(this.pidsDir, 'pids.max'), String(limits.processes));
+    } else {
+      if (this.memDir) {
+        writeFileSync(join(this.memDir, 'memory.max'), String(limits.memoryBytes));
+        writeFileSync(join(this.memDir, 'memory.swap.max'), '0');
+      }
+      if (this.pidsDir) writeFileSync(join(this.pidsDir, 'pids.max'), String(limits.processes));
+    }
+  }
+
+  /** cgroup.procs files the sandbox writes its pid into before exec'ing bwrap. */
+  procsFiles(): string[] {
+    return [...new Set(this.dirs)].map((d) => join(d, 'cgroup.procs'));
+  }
+
+  oomKilled(): boolean {
+    if (!this.memDir) return false;
+    const file = join(this.memDir, this.layout.version === 'v1' ? 'memory.oom_control' : 'memory.events');
+    const m = /oom_kill (\d+)/.exec(safeRead(file));
+    return !!m && Number(m[1]) > 0;
+  }
+
+  pidsLimitHit(): boolean {
+    if (!this.pidsDir) return false;
+    const m = /max (\d+)/.exec(safeRead(join(this.pidsDir, 'pids.events')));
+    return !!m && Number(m[1]) > 0;
+  }
+
+  /** Remove the cgroups; tasks can linger for ~2 s after a kill (accounting lag), so retry. */
+  async remove(): Promise<void> {
+    for (const dir of [...new Set(this.dirs)]) {
+      for (let attempt = 0; attempt < 40; attempt++) {
+        try {
+          rmdirSync(dir);
+          break;
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === 'ENOENT') break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+    }
+  }
+}
+
+function safeRead(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,75 @@
+/** The sandbox contract: a session owns a scratch dir; exec runs one command in a fresh, isolated process tree. */
+import type { Limits } from '../config/types.js';
+
+export interface Mount {
+  /** Path on the host. */
+  host: string;
+  /** Path inside the sandbox. */
+  at: string;
+  writable?: boolean;
+}
+
+export interface ExecRequest {
+  argv: string[];
+  /** Environment of the sandboxed command: nothing of the host's env reaches it. */
+  env: Record<string, string>;
+  cwd: string;
+  stdin?: string | Buffer;
+  limits: Limits;
+  /** Extra read-only mounts (besides the session's scratch dir at /sbx). */
+  mounts?: Mount[];
+  /** Size-capped writable tmpfs dirs inside the sandbox (must exist as empty dirs under /sbx). */
+  tmpfs?: { at: string; bytes: number }[];
+  /** Called with each chunk of the result channel (fd 3) as it arrives; lets the caller reset timers. */
+  onChannel?: (chunk: Buffer) => void;
+  /** Wall-time budget; the caller may extend it through the returned handle. */
+  signal?: AbortSignal;
+}
+
+export type LimitHit = 'timeout' | 'memory' | 'processes' | 'output';
+
+export interface ExecResult {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: Buffer;
+  stderr: Buffer;
+  /** Bytes the harness wrote to fd 3 (untrusted: the candidate shares the harness's process). */
+  channel: Buffer;
+  /** A limit enforced from outside the sandbox, when one was hit. */
+  limitHit: LimitHit | null;
+  durationMs: number;
+  aborted: boolean;
+}
+
+/** How each limit is enforced on this host; printed in the run header and stored in the manifest. */
+export interface LimitMechanisms {
+  wall: string;
+  cpu: string;
+  memory: string;
+  processes: string;
+  openFiles: string;
+  output: string;
+  disk: string;
+}
+
+export interface ExecHandle {
+  result: Promise<ExecResult>;
+  /** Restart the wall timer (the harness announced a new case). */
+  resetTimer(ms: number): void;
+  kill(): void;
+}
+
+export interface Session {
+  /** Host path of the scratch dir, mounted read-only at /sbx. */
+  readonly dir: string;
+  writeFile(rel: string, data: string | Buffer, mode?: number): void;
+  mkdir(rel: string): void;
+  exec(req: ExecRequest): ExecHandle;
+  close(): Promise<void>;
+}
+
+export interface Sandbox {
+  readonly backend: string;
+  readonly mechanisms: LimitMechanisms;
+  openSession(): Session;
+}
