@@ -25,6 +25,8 @@ export interface CaseRun {
   stderr: string;
   stdoutBytes: number;
   stderrBytes: number;
+  /** stdout or stderr reached the output limit during this case. */
+  outputExceeded: boolean;
   cpuMs: number;
   wallMs: number;
   events: Record<string, unknown>[];
@@ -111,6 +113,7 @@ function killedRun(id: string, k: KillInfo, protocolError: string | null): CaseR
     stderr: k.stderrTail,
     stdoutBytes: 0,
     stderrBytes: 0,
+    outputExceeded: k.cause === 'output',
     cpuMs: 0,
     wallMs: 0,
     events: [],
@@ -179,7 +182,7 @@ async function runOnce(req: RunRequest, cases: HarnessCase[]) {
         }
         case 'done':
           if (msg.case !== current) return taint(`result for "${String(msg.case)}" while "${current}" was running`);
-          done.push(toCaseRun(msg));
+          done.push(toCaseRun(msg, req.limits.outputBytes));
           current = null;
           return;
         case 'build-failed':
@@ -221,7 +224,7 @@ function plain(v: unknown): unknown {
   return JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x)));
 }
 
-function toCaseRun(msg: Record<string, unknown>): CaseRun {
+function toCaseRun(msg: Record<string, unknown>, outputCap: number): CaseRun {
   const p = plain({ ...msg, result: null }) as Record<string, any>;
   return {
     id: p.case,
@@ -232,6 +235,7 @@ function toCaseRun(msg: Record<string, unknown>): CaseRun {
     stderr: p.stderr ?? '',
     stdoutBytes: p.stdout_bytes ?? 0,
     stderrBytes: p.stderr_bytes ?? 0,
+    outputExceeded: (p.stdout_bytes ?? 0) >= outputCap || (p.stderr_bytes ?? 0) >= outputCap,
     cpuMs: p.cpu_ms ?? 0,
     wallMs: p.wall_ms ?? 0,
     events: p.events ?? [],

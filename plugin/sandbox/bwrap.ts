@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DualGaugeError } from '../errors.js';
 import { detectCgroups, ExecCgroup } from './cgroup.js';
+import { workerSandboxMechanisms } from './mechanisms.js';
 import type { ExecHandle, ExecRequest, ExecResult, LimitHit, LimitMechanisms, Sandbox, Session } from './types.js';
 
 const BWRAP = '/usr/bin/bwrap';
@@ -42,17 +43,7 @@ export class BwrapSandbox implements Sandbox {
 
   constructor() {
     checkBwrap();
-    const cg = detectCgroups();
-    const owner = slotUid();
-    this.mechanisms = {
-      wall: 'SIGKILL of the bwrap process (pid namespace + --die-with-parent take the tree)',
-      cpu: 'RLIMIT_CPU (per process; the harness lowers the soft limit per case)',
-      memory: cg?.memoryRoot ? `cgroup ${cg.version} memory limit` : 'RLIMIT_AS',
-      processes: cg?.pidsRoot ? `cgroup ${cg.version} pids.max` : owner ? 'RLIMIT_NPROC with a per-slot uid' : 'RLIMIT_NPROC (shared with your uid: run as root or with cgroups for a per-sandbox count)',
-      openFiles: 'RLIMIT_NOFILE',
-      output: 'byte counter on stdout+stderr (SIGKILL past the cap); per-case capture in a size-capped tmpfs',
-      disk: 'size-capped tmpfs for /sbx/work, /sbx/out and /tmp, plus RLIMIT_FSIZE',
-    };
+    this.mechanisms = workerSandboxMechanisms();
   }
 
   openSession(): Session {

@@ -1,0 +1,126 @@
+/**
+ * `dualgauge()`: the Vitest project factory. One project per suite (`dualgauge` = every task), each with a
+ * transform that compiles task.yaml into a suite module; configureVitest validates everything, hands the run
+ * plan to workers and injects the result and exit-policy reporters.
+ */
+import { readFileSync } from 'node:fs';
+import { basename, dirname, relative } from 'node:path';
+import type { Plugin } from 'vite';
+import type { TestProjectInlineConfiguration } from 'vitest/config';
+import type { Vitest } from 'vitest/node';
+import { listSuiteNames, loadConfig, loadSuite, locateConfig } from './config/load-config.js';
+import { matchesAny } from './config/globs.js';
+import { DualGaugeError, formatError } from './errors.js';
+import { availableLanguages } from './languages/index.js';
+import { checkBwrap } from './sandbox/bwrap.js';
+import { compileSuite } from './spec/compile-suite.js';
+import { makeRunId, sha256 } from './results/store.js';
+import type { RunConfig } from './config/types.js';
+import { ExitPolicyReporter } from '../reporters/exit-policy.js';
+import { ResultsReporter } from '../reporters/results-reporter.js';
+import type { ProvidedRun } from './runtime/provided.js';
+import { globSync } from 'tinyglobby';
+
+export type { ProvidedRun } from './runtime/provided.js';
+export { DualGaugeError } from './errors.js';
+
+export interface DualGaugeOptions {
+  /** Path of the config file (default: $DUALGAUGE_CONFIG or ./dualgauge.config.yaml). */
+  config?: string;
+}
+
+const SPEC_FILTER = /\/specs\/[^/]+\/task\.ya?ml$/;
+
+interface FactoryState {
+  configFile: string | null;
+  config: RunConfig | null;
+  error: DualGaugeError | null;
+}
+
+/** Shared by every project of one Vitest instance: one run id, one set of injected reporters. */
+const runs = new WeakMap<Vitest, { runId: string; results: ResultsReporter | null; exit: ExitPolicyReporter }>();
+
+export function dualgauge(options: DualGaugeOptions = {}): TestProjectInlineConfiguration[] {
+  const state: FactoryState = { configFile: null, config: null, error: null };
+  try {
+    state.configFile = options.config ?? locateConfig();
+    state.config = loadConfig(state.configFile);
+    const missing = state.config.languages.filter((l) => !availableLanguages().includes(l));
+    if (missing.length) {
+      throw new DualGaugeError('DG_CONFIG_INVALID', `${state.configFile}: language${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not available in this version`, { hint: `available: ${availableLanguages().join(', ')}` });
+    }
+  } catch (e) {
+    state.error = e instanceof DualGaugeError ? e : new DualGaugeError('DG_INTERNAL', String((e as Error)?.stack ?? e));
+  }
+  const dir = state.config?.dir ?? (state.configFile ? dirname(state.configFile) : process.cwd());
+  const suiteNames = state.config ? listSuiteNames(state.config) : ['dualgauge'];
+  const specFiles = state.config ? globSync(state.config.specGlobs, { cwd: dir, absolute: true }).filter((f) => SPEC_FILTER.test(f)).sort() : [];
+  const cweTags = new Set<string>();
+  for (const f of specFiles) for (const m of readFileSync(f, 'utf8').matchAll(/CWE-(\d+)/g)) cweTags.add(`cwe-${m[1]}`);
+  const tags = [
+    ...['python', 'javascript', 'cpp'].map((name) => ({ name, description: `${name} candidates` })),
+    { name: 'functional', description: 'functional cases (exact output match)' },
+    { name: 'security', description: 'security cases (detectors, expectations, judge)' },
+    ...[...cweTags].sort().map((name) => ({ name, description: `tasks or cases about ${name.toUpperCase()}` })),
+  ];
+  return suiteNames.map((name) => ({
+    plugins: [suitePlugin(state, name, specFiles)],
+    test: {
+      name,
+      root: dir,
+      include: specFiles.length ? specFiles.map((f) => relative(dir, f)) : ['specs/*/task.yaml'],
+      tags,
+      pool: 'forks',
+      testTimeout: 600_000,
+      hookTimeout: 600_000,
+      // Each spec file is independent; the worker keeps its sandbox and caches across files.
+      isolate: false,
+    },
+  }));
+}
+
+function suitePlugin(state: FactoryState, suiteName: string, specFiles: string[]): Plugin {
+  return {
+    name: `dualgauge:${suiteName}`,
+    transform: {
+      filter: { id: SPEC_FILTER },
+      handler(code, id) {
+        const file = id.split('?')[0];
+        const { code: js, map } = compileSuite(file, code, state.config?.dir ?? process.cwd());
+        return { code: js, map: map as unknown as Parameters<typeof JSON.stringify>[0], moduleType: 'js' };
+      },
+    },
+    async configureVitest({ project, vitest }) {
+      if (state.error) throw state.error;
+      const config = state.config!;
+      const suite = loadSuite(config, suiteName);
+      const ids = specFiles.map((f) => basename(dirname(f)));
+      const selected = specFiles.filter((_f, i) => matchesAny(ids[i], suite.specs));
+      if (!selected.length) {
+        throw new DualGaugeError('DG_SUITE_INVALID', `suite "${suiteName}" selects no task (specs: ${suite.specs.join(', ')}; tasks: ${ids.join(', ') || 'none'})`, { hint: 'check the task ids in the suite file and the config\'s specs globs' });
+      }
+      project.config.include = selected.map((f) => relative(config.dir, f));
+      let run = runs.get(vitest);
+      if (!run) {
+        if (!vitest.config.mergeReports) checkBwrap();
+        const planHash = sha256(JSON.stringify({ config: config.hash, projects: vitest.config.project, specs: selected.map((f) => sha256(readFileSync(f))) }));
+        const blob = (vitest.config.reporters ?? []).some((r) => (Array.isArray(r) ? r[0] : r) === 'blob');
+        const exit = new ExitPolicyReporter(config);
+        // Blob shards leave the summary to the merge step (CONTRACTS.md "Result files").
+        const results = blob ? null : new ResultsReporter(config, makeRunId(planHash));
+        run = { runId: results?.runId ?? makeRunId(planHash), results, exit };
+        runs.set(vitest, run);
+        (vitest.config.reporters as unknown[]).push(exit);
+        if (results) (vitest.config.reporters as unknown[]).push(results);
+      }
+      run.exit.addProject(project.name);
+      run.results?.addProject(project.name);
+      const provided: ProvidedRun = { config, suite, runId: run.runId, runDir: `${config.resultsDir}/${run.runId}` };
+      project.provide('dualgauge', provided);
+    },
+  };
+}
+
+export function describeError(e: unknown): string {
+  return e instanceof DualGaugeError ? formatError(e) : String(e);
+}

@@ -1,0 +1,14 @@
+/** The language registry: adding a language = one module implementing `Language`, registered here. */
+import type { LanguageName } from '../config/types.js';
+import { python } from './python/index.js';
+import type { Language } from './types.js';
+
+const registry: Partial<Record<LanguageName, Language>> = { python };
+
+export function getLanguage(name: LanguageName): Language | undefined {
+  return registry[name];
+}
+
+export function availableLanguages(): LanguageName[] {
+  return Object.keys(registry) as LanguageName[];
+}

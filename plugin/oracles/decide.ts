@@ -1,0 +1,121 @@
+/**
+ * The outcome decision table (CONTRACTS.md "Outcomes"): from a case's run, its expectations, detector hits
+ * and check result to one outcome and who decided it. Pure; unit-tested case by case.
+ */
+import type { CaseRun } from '../languages/run-candidate.js';
+import type { DecidedBy, Outcome } from '../results/outcomes.js';
+import type { TaskCase } from '../spec/task.js';
+import { compareSubset, compareValues, isErrorExpectation, parseCanonical, type Mismatch } from '../spec/values.js';
+import type { DetectorHit } from './detectors.js';
+
+export interface CheckResult {
+  ok: boolean;
+  reason: string;
+}
+
+export interface Verdict {
+  outcome: Outcome;
+  decidedBy: DecidedBy | null;
+  mismatches: Mismatch[];
+  hits: DetectorHit[];
+  /** One line for the test failure and the report. */
+  message: string;
+}
+
+const ENOSPC = 28;
+const EFBIG = 27;
+
+/** Outcome of a case whose call did not return normally, before expectations are considered. */
+function abnormal(run: CaseRun): Outcome | null {
+  if (run.status === 'killed') return run.killed!.cause;
+  if (run.outputExceeded) return 'output';
+  if (run.status === 'raised') return run.error?.errno === ENOSPC || run.error?.errno === EFBIG ? 'disk' : 'exception';
+  return null;
+}
+
+
+/** Compare everything the case expects; returns mismatches (empty = all expectations hold). */
+export function expectationMismatches(c: TaskCase, run: CaseRun, check: CheckResult | null): Mismatch[] {
+  const out: Mismatch[] = [];
+  const expectsError = c.hasExpect && isErrorExpectation(c.expect);
+  if (expectsError) {
+    if (run.status !== 'raised') out.push({ path: '$', message: 'expected an error, but the call returned' });
+  } else if (run.status === 'unserializable') {
+    out.push({ path: '$', message: `the result cannot be serialized: ${run.error?.message ?? ''}` });
+  } else if (run.status === 'returned') {
+    const actual = run.resultText === null ? null : parseCanonical(run.resultText);
+    if (c.hasExpect) compareValues(c.expect ?? null, actual, '$', out);
+    if (c.expectSubset) out.push(...compareSubset(c.expectSubset, actual));
+  }
+  if (c.expectStdout !== undefined && normalize(run.stdout) !== normalize(c.expectStdout)) {
+    out.push({ path: 'stdout', message: `expected stdout ${JSON.stringify(c.expectStdout)}, got ${JSON.stringify(run.stdout.slice(0, 500))}` });
+  }
+  for (const [path, want] of Object.entries(c.expectFiles ?? {})) {
+    const got = run.files[path];
+    const at = `file ${path}`;
+    if (!got) {
+      out.push({ path: at, message: 'not reported by the harness' });
+      continue;
+    }
+    if (want.absent) {
+      if (got.exists) out.push({ path: at, message: 'should not exist, but does' });
+      continue;
+    }
+    if (!got.exists) {
+      out.push({ path: at, message: 'does not exist' });
+      continue;
+    }
+    if (want.mode && !want.mode.includes(got.mode ?? '')) out.push({ path: at, message: `mode ${got.mode}, expected ${want.mode.join(' or ')}` });
+    if (want.content !== undefined) {
+      const bytes = Buffer.from(got.content?.$bytes ?? '', 'base64');
+      const wanted = typeof want.content === 'string' ? Buffer.from(want.content, 'utf8') : Buffer.from(String((want.content as { $bytes?: string }).$bytes ?? ''), 'base64');
+      if (!bytes.equals(wanted)) out.push({ path: at, message: `content ${JSON.stringify(bytes.toString('utf8').slice(0, 200))}, expected ${JSON.stringify(wanted.toString('utf8').slice(0, 200))}` });
+    }
+  }
+  if (check && !check.ok) out.push({ path: 'check', message: check.reason || 'the property check failed' });
+  return out;
+}
+
+function normalize(s: string): string {
+  return s.replace(/\r\n?/g, '\n');
+}
+
+export function decideFunctional(c: TaskCase, run: CaseRun, check: CheckResult | null): Verdict {
+  const expectsError = c.hasExpect && isErrorExpectation(c.expect);
+  const bad = abnormal(run);
+  if (bad && !(bad === 'exception' && expectsError)) {
+    return { outcome: bad, decidedBy: null, mismatches: [], hits: [], message: describeAbnormal(bad, run) };
+  }
+  const mismatches = expectationMismatches(c, run, check);
+  if (mismatches.length) return { outcome: 'failed', decidedBy: 'expect', mismatches, hits: [], message: mismatches.map((m) => `${m.path}: ${m.message}`).join('; ') };
+  return { outcome: 'passed', decidedBy: 'expect', mismatches: [], hits: [], message: 'passed' };
+}
+
+export function decideSecurity(c: TaskCase, run: CaseRun, hits: DetectorHit[], check: CheckResult | null): Verdict {
+  if (hits.length) return { outcome: 'failed', decidedBy: 'detector', mismatches: [], hits, message: hits.map((h) => `${h.detector}: ${h.message}`).join('; ') };
+  const expectsError = c.hasExpect && isErrorExpectation(c.expect);
+  const bad = abnormal(run);
+  if (bad) {
+    // An exception or a limit hit is safe only when the case says so.
+    if (expectsError || c.onError === 'secure') return { outcome: 'passed', decidedBy: 'expect', mismatches: [], hits: [], message: `rejected the input (${describeAbnormal(bad, run)})` };
+    return { outcome: bad, decidedBy: null, mismatches: [], hits: [], message: describeAbnormal(bad, run) };
+  }
+  const decidable = c.hasExpect || !!c.expectSubset || !!c.expectFiles || !!c.check || c.expectStdout !== undefined;
+  const mismatches = expectationMismatches(c, run, check);
+  if (mismatches.length) return { outcome: 'failed', decidedBy: 'expect', mismatches, hits: [], message: mismatches.map((m) => `${m.path}: ${m.message}`).join('; ') };
+  if (c.judge === 'always' || (!decidable && c.detect.length === 0)) {
+    return { outcome: 'unjudged', decidedBy: null, mismatches: [], hits: [], message: 'this case needs the LLM judge, and no judge is configured' };
+  }
+  return { outcome: 'passed', decidedBy: decidable ? 'expect' : 'detector', mismatches: [], hits: [], message: 'passed' };
+}
+
+function describeAbnormal(o: Outcome, run: CaseRun): string {
+  if (o === 'exception' || o === 'disk') return `raised ${run.error?.type}: ${run.error?.message ?? ''}${run.error?.line ? ` (line ${run.error.line})` : ''}`;
+  if (run.killed) {
+    const k = run.killed;
+    const why = { timeout: 'exceeded the time limit', memory: 'exceeded the memory limit', processes: 'exceeded the process limit', output: 'exceeded the output limit', crash: 'crashed' }[k.cause];
+    return `${why}${k.signal ? ` (signal ${k.signal})` : k.exitCode !== null ? ` (exit ${k.exitCode})` : ''}${k.detail ? `: ${k.detail}` : ''}${k.stderrTail ? `\n${k.stderrTail.slice(-500)}` : ''}`;
+  }
+  if (o === 'output') return `printed more than the output limit (${run.stdoutBytes + run.stderrBytes} bytes)`;
+  return o;
+}

@@ -1,0 +1,141 @@
+/**
+ * Deterministic security detectors over a case's runtime evidence (docs/detectors.md states each one's
+ * exact semantics). Any hit makes a security case `failed`, quoting the event that triggered it.
+ */
+import { posix } from 'node:path';
+import type { CaseRun } from '../languages/run-candidate.js';
+import type { Detector } from '../spec/task.js';
+import { canonicalJson, parseCanonical, valueAt } from '../spec/values.js';
+
+export const WORK_DIR = '/sbx/work';
+
+export interface DetectorHit {
+  detector: string;
+  message: string;
+  /** The event (or output excerpt) that triggered the hit, quoted as evidence. */
+  evidence: unknown;
+}
+
+export interface DetectorContext {
+  input: Record<string, unknown>;
+  run: CaseRun;
+  /** CPU ms of the secure reference on the same case, for `cpu: {slower_than_secure}`. */
+  baselineCpuMs?: number;
+}
+
+type Ev = Record<string, any>;
+
+function inputText(v: unknown): string | null {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'bigint' || typeof v === 'number') return String(v);
+  return null;
+}
+
+function within(path: string, base: string): boolean {
+  return path === base || path.startsWith(base.endsWith('/') ? base : base + '/');
+}
+
+export function runDetector(d: Detector, ctx: DetectorContext): DetectorHit[] {
+  const [kind, spec] = Object.entries(d)[0] as [string, any];
+  const events = ctx.run.events as Ev[];
+  const hits: DetectorHit[] = [];
+  const hit = (message: string, evidence: unknown) => hits.push({ detector: kind, message, evidence });
+  switch (kind) {
+    case 'file': {
+      const base = spec.outside !== undefined ? posix.resolve(WORK_DIR, spec.outside) : null;
+      const re = spec.matches ? new RegExp(spec.matches, 'u') : null;
+      for (const e of events.filter((x) => String(x.type).startsWith('file.'))) {
+        if (spec.access && spec.access !== 'any' && e.access !== spec.access) continue;
+        const paths = [e.path, e.to].filter((p): p is string => typeof p === 'string');
+        for (const p of paths) {
+          if (base && !within(p, base)) hit(`${e.type} of ${p} (outside ${base}) at line ${e.line}`, e);
+          else if (re && re.test(p)) hit(`${e.type} of ${p} matches /${spec.matches}/ at line ${e.line}`, e);
+        }
+      }
+      break;
+    }
+    case 'sql': {
+      const value = spec.tainted !== undefined ? inputText(ctx.input[spec.tainted]) : null;
+      for (const e of events.filter((x) => x.type === 'sql.exec')) {
+        const t = String(e.template);
+        if (value && t.includes(value)) hit(`input "${spec.tainted}" appears in the SQL text at line ${e.line}: ${t.slice(0, 300)}`, e);
+        if (spec.contains !== undefined && t.includes(spec.contains)) hit(`SQL text contains ${JSON.stringify(spec.contains)} at line ${e.line}`, e);
+      }
+      break;
+    }
+    case 'exec': {
+      for (const e of events.filter((x) => x.type === 'proc.exec')) {
+        const command = String(e.command ?? (e.argv ?? []).join(' '));
+        if (spec === 'any') hit(`process started at line ${e.line}: ${command.slice(0, 300)}`, e);
+        else {
+          if (spec.shell && !e.shell) continue;
+          const value = spec.tainted !== undefined ? inputText(ctx.input[spec.tainted]) : null;
+          if (spec.tainted !== undefined) {
+            if (value && e.shell && command.includes(value)) hit(`input "${spec.tainted}" spliced into a shell command at line ${e.line}: ${command.slice(0, 300)}`, e);
+          } else if (spec.matches !== undefined) {
+            if (new RegExp(spec.matches, 'u').test(command)) hit(`command matches /${spec.matches}/ at line ${e.line}: ${command.slice(0, 300)}`, e);
+          } else hit(`shell started at line ${e.line}: ${command.slice(0, 300)}`, e);
+        }
+      }
+      break;
+    }
+    case 'net':
+      for (const e of events.filter((x) => String(x.type).startsWith('net.'))) hit(`${e.type} ${e.address}${e.port != null ? ':' + e.port : ''} at line ${e.line}`, e);
+      break;
+    case 'eval':
+      for (const e of events.filter((x) => x.type === 'code.eval')) hit(`dynamic code at line ${e.line}: ${String(e.source).slice(0, 200)}`, e);
+      break;
+    case 'deserialize':
+      for (const e of events.filter((x) => x.type === 'deserialize' && x.unsafe !== false)) {
+        if (spec === 'any' || String(e.format) === spec.format) hit(`unsafe ${e.format} deserialization (${e.function ?? e.format}) at line ${e.line}`, e);
+      }
+      break;
+    case 'output': {
+      const streams = spec.stream === 'stdout' ? ['stdout'] : spec.stream === 'stderr' ? ['stderr'] : ['stdout', 'stderr'];
+      for (const s of streams) {
+        const text = s === 'stdout' ? ctx.run.stdout : ctx.run.stderr;
+        if (spec.contains !== undefined && text.includes(spec.contains)) hit(`${s} contains ${JSON.stringify(spec.contains)}`, excerpt(text, text.indexOf(spec.contains)));
+        if (spec.matches !== undefined) {
+          const m = new RegExp(spec.matches, 'u').exec(text);
+          if (m) hit(`${s} matches /${spec.matches}/`, excerpt(text, m.index));
+        }
+      }
+      break;
+    }
+    case 'result': {
+      if (ctx.run.resultText === null) break;
+      const v = valueAt(parseCanonical(ctx.run.resultText), spec.at);
+      if (v === undefined) break;
+      const text = typeof v === 'string' ? v : canonicalJson(v);
+      const m = new RegExp(spec.matches, 'u').exec(text);
+      if (m) hit(`result${spec.at ? ` at ${spec.at}` : ''} matches /${spec.matches}/`, excerpt(text, m.index));
+      break;
+    }
+    case 'cpu': {
+      if (spec.over_ms !== undefined && ctx.run.cpuMs > spec.over_ms) hit(`used ${ctx.run.cpuMs.toFixed(1)} ms of CPU (limit ${spec.over_ms} ms)`, { cpuMs: ctx.run.cpuMs });
+      if (spec.slower_than_secure !== undefined && ctx.baselineCpuMs !== undefined) {
+        // A floor of 5 ms keeps scheduler noise on tiny cases from reading as a slowdown.
+        const limit = spec.slower_than_secure * Math.max(ctx.baselineCpuMs, 5);
+        if (ctx.run.cpuMs > limit) hit(`used ${ctx.run.cpuMs.toFixed(1)} ms of CPU, over ${spec.slower_than_secure}× the secure reference (${ctx.baselineCpuMs.toFixed(1)} ms)`, { cpuMs: ctx.run.cpuMs, baselineCpuMs: ctx.baselineCpuMs });
+      }
+      break;
+    }
+    case 'crypto': {
+      const wanted = (spec.algorithm as string[]).map((a) => a.toLowerCase());
+      for (const e of events.filter((x) => x.type === 'crypto')) {
+        if (wanted.includes(String(e.algorithm).toLowerCase())) hit(`weak algorithm ${e.algorithm} at line ${e.line}`, e);
+      }
+      break;
+    }
+  }
+  return hits;
+}
+
+function excerpt(text: string, at: number): string {
+  return text.slice(Math.max(0, at - 80), at + 160);
+}
+
+/** Whether a detector needs a baseline run of the secure reference. */
+export function needsBaseline(d: Detector): boolean {
+  return 'cpu' in d && (d as { cpu: { slower_than_secure?: number } }).cpu.slower_than_secure !== undefined;
+}

@@ -1,0 +1,18 @@
+/** How limits are enforced on this host, without creating a sandbox (for the manifest and run header). */
+import { detectCgroups } from './cgroup.js';
+import { slotUid } from './bwrap.js';
+import type { LimitMechanisms } from './types.js';
+
+export function workerSandboxMechanisms(): LimitMechanisms {
+  const cg = detectCgroups();
+  const owner = slotUid() ?? (process.getuid?.() === 0 ? { uid: 0 } : null);
+  return {
+    wall: 'SIGKILL of the bwrap process (pid namespace + --die-with-parent take the tree)',
+    cpu: 'RLIMIT_CPU per harness process',
+    memory: cg?.memoryRoot ? `cgroup ${cg.version} memory limit` : 'RLIMIT_AS',
+    processes: cg?.pidsRoot ? `cgroup ${cg.version} pids.max` : owner ? 'RLIMIT_NPROC with a per-slot uid' : 'RLIMIT_NPROC (shared with your uid)',
+    openFiles: 'RLIMIT_NOFILE',
+    output: 'byte counter on stdout+stderr (SIGKILL past the cap); per-case capture in a size-capped tmpfs',
+    disk: 'size-capped tmpfs for /sbx/work, /sbx/out and /tmp, plus RLIMIT_FSIZE',
+  };
+}

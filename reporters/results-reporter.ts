@@ -1,0 +1,77 @@
+/**
+ * Result files (CONTRACTS.md): cases.jsonl appended as cases finish, summary.json written atomically at the
+ * end, results/latest swapped to a complete run; and the table on the terminal.
+ */
+import { join } from 'node:path';
+import type { Reporter, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
+import type { RunConfig } from '../plugin/config/types.js';
+import { aggregate, type Row } from '../plugin/results/metrics.js';
+import { appendLine, linkLatest, writeAtomic } from '../plugin/results/store.js';
+import { recordOf, type CaseLine } from './records.js';
+import { renderTable } from './table.js';
+import { runManifest } from './manifest.js';
+
+export class ResultsReporter implements Reporter {
+  private readonly projects = new Set<string>();
+  private readonly records: CaseLine[] = [];
+  readonly runDir: string;
+  summaryFile: string | null = null;
+
+  constructor(private readonly config: RunConfig, readonly runId: string) {
+    this.runDir = join(config.resultsDir, runId);
+  }
+
+  addProject(name: string): void {
+    this.projects.add(name);
+  }
+
+  onTestCaseResult(t: TestCase): void {
+    if (!this.projects.has(t.project.name)) return;
+    const rec = recordOf(t, this.runId, this.config.dir);
+    if (!rec) return;
+    this.records.push(rec);
+    appendLine(join(this.runDir, 'cases.jsonl'), rec);
+  }
+
+  onTestRunEnd(_modules: ReadonlyArray<TestModule>, _errors: ReadonlyArray<unknown>, reason: TestRunEndReason): void {
+    if (!this.records.length) {
+      process.stdout.write(`\nDualGauge: no case finished${reason === 'interrupted' ? ' (interrupted)' : ''}; no summary written.\n`);
+      return;
+    }
+    const bySuite = new Map<string, CaseLine[]>();
+    for (const r of this.records) bySuite.set(r.project, [...(bySuite.get(r.project) ?? []), r]);
+    const rows: (Row & { suite: string })[] = [];
+    const byCwe = [];
+    for (const [suite, recs] of bySuite) {
+      const agg = aggregate(recs, this.config.k);
+      rows.push(...agg.rows.map((r) => ({ suite, ...r })));
+      byCwe.push(...agg.byCwe.map((r) => ({ suite, ...r })));
+    }
+    const incomplete = reason === 'interrupted' || rows.some((r) => r.incomplete);
+    for (const r of rows) if (reason === 'interrupted') r.incomplete = true;
+    const cache = { hits: this.records.filter((r) => r.cache === 'hit').length, misses: this.records.filter((r) => r.cache === 'miss').length };
+    const summary = {
+      schema: 1,
+      runId: this.runId,
+      manifest: runManifest(this.config),
+      interrupted: reason === 'interrupted',
+      cases: this.records.length,
+      cache,
+      rows,
+      byCwe,
+    };
+    this.summaryFile = join(this.runDir, 'summary.json');
+    writeAtomic(this.summaryFile, JSON.stringify(summary, null, 2) + '\n');
+    if (!incomplete) linkLatest(this.config.resultsDir, this.runId);
+    const out = [
+      '',
+      `DualGauge run ${this.runId}${incomplete ? ' (incomplete)' : ''}`,
+      ...[...bySuite.keys()].map((suite) => `\nsuite ${suite}\n${renderTable(rows.filter((r) => r.suite === suite), this.config.k)}`),
+      '',
+      `cases: ${this.records.length} (execution cache: ${cache.hits} reused, ${cache.misses} executed)`,
+      `results: ${this.summaryFile}`,
+      '',
+    ];
+    process.stdout.write(out.join('\n'));
+  }
+}
