@@ -2,14 +2,14 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageFile } from '../plugin/paths.js';
 import { globSync } from 'tinyglobby';
 import type { RunConfig } from '../plugin/config/types.js';
 import { getLanguage } from '../plugin/languages/index.js';
 import { workerSandboxMechanisms } from '../plugin/sandbox/mechanisms.js';
 import { sha256 } from '../plugin/results/store.js';
 
-const PKG = fileURLToPath(new URL('../../package.json', import.meta.url));
+const PKG = packageFile('package.json');
 
 export function runManifest(config: RunConfig) {
   let gitSha: string | null = null;

@@ -1,17 +1,16 @@
 /** JSON Schema validation (ajv) whose errors point at YAML lines, all at once, with did-you-mean. */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Problem } from '../errors.js';
+import { packageFile } from '../paths.js';
 import { problemAt, toPlain, type Path, type YamlSource } from './yaml-source.js';
 
 export type SchemaName = 'config' | 'suite' | 'task';
 
-const SCHEMA_DIR = fileURLToPath(new URL('../../../schema/', import.meta.url));
 const compiled = new Map<SchemaName, ValidateFunction>();
 
 export function schemaPath(name: SchemaName): string {
-  return `${SCHEMA_DIR}${name}.schema.json`;
+  return packageFile(`schema/${name}.schema.json`);
 }
 
 function validator(name: SchemaName): ValidateFunction {

@@ -6,6 +6,7 @@ import { posix } from 'node:path';
 import type { CaseRun } from '../languages/run-candidate.js';
 import type { Detector } from '../spec/task.js';
 import { canonicalJson, parseCanonical, valueAt } from '../spec/values.js';
+import { isInertWord } from './shell-words.js';
 
 export const WORK_DIR = '/sbx/work';
 
@@ -25,8 +26,10 @@ export interface DetectorContext {
 
 type Ev = Record<string, any>;
 
-function inputText(v: unknown): string | null {
+/** The text of an input as the candidate received it ({$abspath} resolved inside the sandbox). */
+export function inputText(v: unknown): string | null {
   if (typeof v === 'string') return v;
+  if (v && typeof v === 'object' && typeof (v as { $abspath?: unknown }).$abspath === 'string') return posix.resolve(WORK_DIR, (v as { $abspath: string }).$abspath);
   if (typeof v === 'bigint' || typeof v === 'number') return String(v);
   return null;
 }
@@ -71,7 +74,7 @@ export function runDetector(d: Detector, ctx: DetectorContext): DetectorHit[] {
           if (spec.shell && !e.shell) continue;
           const value = spec.tainted !== undefined ? inputText(ctx.input[spec.tainted]) : null;
           if (spec.tainted !== undefined) {
-            if (value && e.shell && command.includes(value)) hit(`input "${spec.tainted}" spliced into a shell command at line ${e.line}: ${command.slice(0, 300)}`, e);
+            if (value && e.shell && command.includes(value) && !isInertWord(command, value)) hit(`input "${spec.tainted}" spliced into a shell command at line ${e.line}: ${command.slice(0, 300)}`, e);
           } else if (spec.matches !== undefined) {
             if (new RegExp(spec.matches, 'u').test(command)) hit(`command matches /${spec.matches}/ at line ${e.line}: ${command.slice(0, 300)}`, e);
           } else hit(`shell started at line ${e.line}: ${command.slice(0, 300)}`, e);

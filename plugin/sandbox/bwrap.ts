@@ -9,7 +9,8 @@ import { detectCgroups, ExecCgroup } from './cgroup.js';
 import { workerSandboxMechanisms } from './mechanisms.js';
 import type { ExecHandle, ExecRequest, ExecResult, LimitHit, LimitMechanisms, Sandbox, Session } from './types.js';
 
-const BWRAP = '/usr/bin/bwrap';
+/** Overridable for hosts with bubblewrap elsewhere (and for testing the missing-bubblewrap error). */
+const BWRAP = process.env.DUALGAUGE_BWRAP || '/usr/bin/bwrap';
 const PRLIMIT = '/usr/bin/prlimit';
 /** Result channel cap: traces are bigger than stdout, but a flood must still stop. */
 const CHANNEL_CAP = 64 << 20;

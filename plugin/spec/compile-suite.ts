@@ -1,13 +1,14 @@
 /** Compiling task.yaml into a Vitest suite module, with a source map from each test back to its case's YAML line. */
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageFile } from '../paths.js';
 import { GenMapping, addMapping, setSourceContent, toEncodedMap, type EncodedSourceMap } from '@jridgewell/gen-mapping';
 import Handlebars from 'handlebars';
 import { loadTask } from './load-task.js';
 
-const TEMPLATE = fileURLToPath(new URL('../../../plugin/spec/suite-module.hbs', import.meta.url));
-const RUNTIME = fileURLToPath(new URL('../runtime/suite.js', import.meta.url));
+const TEMPLATE = packageFile('plugin/spec/suite-module.hbs');
+// Generated modules import the built runtime: workers load it as plain JavaScript.
+const RUNTIME = packageFile('dist/plugin/runtime/suite.js');
 const hbs = Handlebars.create();
 hbs.registerHelper('json', (v: unknown) => new Handlebars.SafeString(JSON.stringify(v)));
 let render: HandlebarsTemplateDelegate | undefined;

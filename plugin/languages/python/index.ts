@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { packageFile } from '../../paths.js';
 import Handlebars from 'handlebars';
 import { DualGaugeError } from '../../errors.js';
 import type { HarnessInput, HarnessPlan, Language, ToolchainInfo } from '../types.js';
@@ -13,7 +13,7 @@ export const PYTHON = '/usr/bin/python3';
 /** Debian packages a Python candidate may import (docs/candidate-runtime.md); installed by .ci/run. */
 export const PYTHON_PACKAGES = ['python3-yaml', 'python3-cryptography', 'python3-jwt', 'python3-bcrypt', 'python3-defusedxml', 'python3-lxml', 'python3-requests', 'python3-flask'];
 
-const TEMPLATE_PATH = fileURLToPath(new URL('../../../../plugin/languages/python/harness.py.hbs', import.meta.url));
+const TEMPLATE_PATH = packageFile('plugin/languages/python/harness.py.hbs');
 const hbs = Handlebars.create();
 // A JSON string literal is also a valid Python string literal, so values round-trip through json.loads.
 hbs.registerHelper('json', (v: unknown) => new Handlebars.SafeString(`json.loads(${JSON.stringify(JSON.stringify(v ?? null))})`));
