@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+/** `dualgauge` chores outside the benchmark run: validate tasks. The benchmark itself runs through Vitest. */
+import { basename, dirname } from 'node:path';
+import { globSync } from 'tinyglobby';
+import { loadConfig, locateConfig } from '../plugin/config/load-config.js';
+import { matchesAny } from '../plugin/config/globs.js';
+import { DualGaugeError, formatError } from '../plugin/errors.js';
+import { getLanguage } from '../plugin/languages/index.js';
+import { loadTask } from '../plugin/spec/load-task.js';
+import { validateTask } from '../plugin/validate/validate-task.js';
+
+const USAGE = `usage: dualgauge validate [task-id-or-glob ...] [--config <file>]
+
+  validate   check that each task discriminates: the secure reference passes every case,
+             each insecure reference passes every functional case, each security case is
+             failed by >= 1 insecure reference (or has unkilled_reason), and the cases cover
+             >= 90 % of the secure reference's lines. Exit 1 when a task has a problem.
+
+The benchmark runs through Vitest:  npx vitest run --project dualgauge`;
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    console.log(USAGE);
+    return cmd ? 0 : 1;
+  }
+  if (cmd !== 'validate') {
+    console.error(`unknown command "${cmd}"\n\n${USAGE}`);
+    return 1;
+  }
+  let configFile: string | undefined;
+  const patterns: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i] === '--config') configFile = rest[++i];
+    else patterns.push(rest[i]);
+  }
+  const config = loadConfig(configFile ?? locateConfig());
+  const files = globSync(config.specGlobs, { cwd: config.dir, absolute: true }).sort();
+  const selected = files.filter((f) => !patterns.length || matchesAny(basename(dirname(f)), patterns));
+  if (!selected.length) {
+    console.error(`no task matches ${patterns.join(', ') || config.specGlobs.join(', ')}`);
+    return 1;
+  }
+  let failed = 0;
+  for (const file of selected) {
+    const task = loadTask(file);
+    for (const lang of task.languages.filter((l) => getLanguage(l))) {
+      const r = await validateTask(task, lang, config);
+      const cov = r.coverage ? ` · coverage ${r.coverage.covered}/${r.coverage.total} lines` : '';
+      const kills = Object.values(r.killedBy);
+      console.log(`${r.problems.length ? '✗' : '✓'} ${task.id} · ${lang}${cov} · ${kills.filter((k) => k.length).length}/${kills.length} security cases failed by an insecure reference`);
+      for (const p of r.problems) console.log(`    problem: ${p}`);
+      for (const n of r.notes) console.log(`    note: ${n}`);
+      if (r.problems.length) failed++;
+    }
+  }
+  console.log(failed ? `\n${failed} task-language pair(s) with problems` : '\nall tasks discriminate');
+  return failed ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(e instanceof DualGaugeError ? formatError(e) : e);
+    process.exit(1);
+  },
+);
