@@ -107,7 +107,7 @@ function suitePlugin(state: FactoryState, suiteName: string, specFiles: string[]
         const blob = (vitest.config.reporters ?? []).some((r) => (Array.isArray(r) ? r[0] : r) === 'blob');
         const exit = new ExitPolicyReporter(config);
         // Blob shards leave the summary to the merge step (CONTRACTS.md "Result files").
-        const results = blob ? null : new ResultsReporter(config, makeRunId(planHash));
+        const results = blob ? null : new ResultsReporter(config, makeRunId(planHash), !!vitest.config.mergeReports);
         run = { runId: results?.runId ?? makeRunId(planHash), results, exit };
         runs.set(vitest, run);
         (vitest.config.reporters as unknown[]).push(exit);

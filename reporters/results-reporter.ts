@@ -2,6 +2,7 @@
  * Result files (CONTRACTS.md): cases.jsonl appended as cases finish, summary.json written atomically at the
  * end, results/latest swapped to a complete run; and the table on the terminal.
  */
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Reporter, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
 import type { RunConfig } from '../plugin/config/types.js';
@@ -17,7 +18,7 @@ export class ResultsReporter implements Reporter {
   readonly runDir: string;
   summaryFile: string | null = null;
 
-  constructor(private readonly config: RunConfig, readonly runId: string) {
+  constructor(private readonly config: RunConfig, readonly runId: string, private readonly merging = false) {
     this.runDir = join(config.resultsDir, runId);
   }
 
@@ -29,6 +30,8 @@ export class ResultsReporter implements Reporter {
     if (!this.projects.has(t.project.name)) return;
     const rec = recordOf(t, this.runId, this.config.dir);
     if (!rec) return;
+    // Merging blob shards: their evidence lives in the shards' run dirs; gather it into this run.
+    if (this.merging && rec.evidenceRef) copyEvidence(this.config.resultsDir, this.runDir, rec.evidenceRef);
     this.records.push(rec);
     appendLine(join(this.runDir, 'cases.jsonl'), rec);
   }
@@ -73,5 +76,18 @@ export class ResultsReporter implements Reporter {
       '',
     ];
     process.stdout.write(out.join('\n'));
+  }
+}
+
+function copyEvidence(resultsDir: string, runDir: string, ref: string): void {
+  const target = join(runDir, 'evidence', `${ref}.json`);
+  if (existsSync(target)) return;
+  for (const run of readdirSync(resultsDir)) {
+    const source = join(resultsDir, run, 'evidence', `${ref}.json`);
+    if (run !== 'latest' && existsSync(source)) {
+      mkdirSync(join(runDir, 'evidence'), { recursive: true });
+      copyFileSync(source, target);
+      return;
+    }
   }
 }
