@@ -6,7 +6,7 @@ import { PYTHON } from '../languages/python/index.js';
 import { candidateEnv, runCandidate, type CandidateRun } from '../languages/run-candidate.js';
 import type { HarnessCase, Language } from '../languages/types.js';
 import type { CheckResult } from '../oracles/decide.js';
-import { BwrapSandbox } from '../sandbox/bwrap.js';
+import { BWRAP_PROFILE, BwrapSandbox } from '../sandbox/bwrap.js';
 import type { Sandbox } from '../sandbox/types.js';
 import { Cache } from '../results/store.js';
 import { interfaceFor, type Task, type TaskCase } from '../spec/task.js';
@@ -64,6 +64,7 @@ export async function executeCandidate(opts: {
     .update(
       canonicalJson({
         schema: EXECUTION_SCHEMA,
+        sandbox: BWRAP_PROFILE,
         language: lang.name,
         toolchain: lang.toolchain().versions,
         harness: lang.harnessHash(),

@@ -16,6 +16,9 @@ const PRLIMIT = '/usr/bin/prlimit';
 const CHANNEL_CAP = 64 << 20;
 /** Host uids for sandboxes: one per worker slot so RLIMIT_NPROC counts per slot (pitfall: root is exempt). */
 const SLOT_UID_BASE = 61000;
+/** Bumped when the sandbox's layout or argv changes what a candidate can see: part of the execution cache key. */
+export const BWRAP_PROFILE = 'bwrap-2';
+const USR_DIRS = ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libexec', 'include', 'share'];
 
 export function checkBwrap(): void {
   if (!existsSync(BWRAP)) {
@@ -88,7 +91,9 @@ class BwrapSession implements Session {
     const bw = [
       '--unshare-all', '--unshare-user', '--uid', '65534', '--gid', '65534',
       '--die-with-parent', '--new-session', '--disable-userns', '--hostname', 'sbx',
-      '--ro-bind', '/usr', '/usr', '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--symlink', 'usr/bin', '/bin',
+      // /usr without /usr/local and /usr/src: host tools and sources are none of the candidate's business.
+      ...USR_DIRS.flatMap((d) => ['--ro-bind-try', `/usr/${d}`, `/usr/${d}`]),
+      '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--symlink', 'usr/bin', '/bin', '--symlink', 'usr/sbin', '/sbin',
       '--ro-bind-try', '/etc/alternatives', '/etc/alternatives',
       '--proc', '/proc', '--ro-bind', '/proc/sys', '/proc/sys', '--dev', '/dev',
       '--size', String(Math.max(l.diskMb, 1) << 20), '--tmpfs', '/tmp',
