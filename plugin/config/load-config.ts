@@ -53,10 +53,15 @@ interface RawConfig {
 export function loadConfig(file: string): RunConfig {
   const src = readYaml(file, 'DG_CONFIG_INVALID');
   const problems = src.data === null || src.data === undefined ? [] : validateAgainst('config', src);
-  if (problems.length) throw new ValidationError('DG_CONFIG_INVALID', `invalid config ${file}`, problems);
   const raw = (toPlain(src.data) ?? {}) as RawConfig;
   const dir = dirname(file);
-  const models = (raw.models ?? ['reference:secure', 'reference:insecure']).map((m, i) => parseModel(src, m, i, dir, problems));
+  // Semantic checks run even when the schema failed, so one pass reports every problem.
+  const models = (Array.isArray(raw.models) ? raw.models : raw.models === undefined ? ['reference:secure', 'reference:insecure'] : [])
+    .map((m, i) => {
+      const id = typeof m === 'string' ? m : (m as { id?: unknown } | null)?.id;
+      return typeof id === 'string' && /^[a-z][a-z0-9-]*:.+$/.test(id) ? parseModel(src, m, i, dir, problems) : null;
+    })
+    .filter((m): m is ModelSpec => m !== null);
   const backend = (typeof raw.sandbox === 'string' ? raw.sandbox : raw.sandbox?.backend ?? 'bwrap') as 'bwrap' | 'docker';
   if (backend === 'docker') {
     problems.push(problemAt(src, ['sandbox'], 'sandbox backend "docker" is not available in this version', { hint: 'use "bwrap" (the default)' }));
@@ -66,7 +71,7 @@ export function loadConfig(file: string): RunConfig {
     if (seen.has(m.id)) problems.push(problemAt(src, ['models', i], `model "${m.id}" is listed twice`, { hint: 'remove one, or give them distinct ids' }));
     seen.add(m.id);
   }
-  if (problems.length) throw new ValidationError('DG_CONFIG_INVALID', `invalid config ${file}`, problems);
+  if (problems.length) throw new ValidationError('DG_CONFIG_INVALID', `invalid config ${file}`, sortProblems(problems));
   const l = raw.limits ?? {};
   const limits: Limits = {
     timeoutMs: l.timeout_ms ?? DEFAULT_LIMITS.timeoutMs,
@@ -136,16 +141,20 @@ export function loadSuite(config: RunConfig, name: string): SuiteSpec {
   }
   const src = readYaml(file, 'DG_SUITE_INVALID');
   const problems = validateAgainst('suite', src);
-  const raw = toPlain(src.data) as { specs: string[]; languages?: LanguageName[]; models?: string[] };
-  if (!problems.length) {
-    // A suite narrows the config, never widens it.
-    for (const [i, lang] of (raw.languages ?? []).entries()) {
-      if (!config.languages.includes(lang)) problems.push(problemAt(src, ['languages', i], `language "${lang}" is not in the config's languages (${config.languages.join(', ')})`, { hint: 'a suite can only narrow the config' }));
+  const raw = (toPlain(src.data) ?? {}) as { specs: string[]; languages?: LanguageName[]; models?: string[] };
+  {
+    // A suite narrows the config, never widens it (checked even when the schema failed).
+    for (const [i, lang] of (Array.isArray(raw.languages) ? raw.languages : []).entries()) {
+      if (typeof lang === 'string' && ['python', 'javascript', 'cpp'].includes(lang) && !config.languages.includes(lang)) problems.push(problemAt(src, ['languages', i], `language "${lang}" is not in the config's languages (${config.languages.join(', ')})`, { hint: 'a suite can only narrow the config' }));
     }
-    for (const [i, pat] of (raw.models ?? []).entries()) {
-      if (!config.models.some((m) => matchesAny(m.id, [pat]))) problems.push(problemAt(src, ['models', i], `model "${pat}" matches no model of the config (${config.models.map((m) => m.id).join(', ')})`, { hint: 'a suite can only narrow the config' }));
+    for (const [i, pat] of (Array.isArray(raw.models) ? raw.models : []).entries()) {
+      if (typeof pat === 'string' && !config.models.some((m) => matchesAny(m.id, [pat]))) problems.push(problemAt(src, ['models', i], `model "${pat}" matches no model of the config (${config.models.map((m) => m.id).join(', ')})`, { hint: 'a suite can only narrow the config' }));
     }
   }
-  if (problems.length) throw new ValidationError('DG_SUITE_INVALID', `invalid suite ${file}`, problems);
+  if (problems.length) throw new ValidationError('DG_SUITE_INVALID', `invalid suite ${file}`, sortProblems(problems));
   return { name: basename(file).replace(/\.ya?ml$/, ''), file, specs: raw.specs, languages: raw.languages, models: raw.models };
+}
+
+function sortProblems(problems: Problem[]): Problem[] {
+  return [...problems].sort((a, b) => (a.place.line ?? 0) - (b.place.line ?? 0) || (a.place.col ?? 0) - (b.place.col ?? 0));
 }

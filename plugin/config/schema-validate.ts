@@ -16,7 +16,7 @@ export function schemaPath(name: SchemaName): string {
 function validator(name: SchemaName): ValidateFunction {
   let v = compiled.get(name);
   if (!v) {
-    const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
     v = ajv.compile(JSON.parse(readFileSync(schemaPath(name), 'utf8')));
     compiled.set(name, v);
   }
@@ -40,46 +40,58 @@ function pathOf(instancePath: string): Path {
 }
 
 function explain(src: YamlSource, errors: ErrorObject[]): Problem[] {
-  // Alternatives (oneOf/anyOf) produce one error per branch: fold them into one message per place.
-  const alternatives = new Set(errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => e.instancePath));
-  const problems: Problem[] = [];
-  const seen = new Set<string>();
-  const folded = new Map<string, string[]>();
+  // Alternatives (oneOf/anyOf) produce errors from every branch. When some branch had the right shape (its
+  // errors are about keys or deeper values), report that branch's errors; otherwise fold the alternatives
+  // into one "does not match any allowed form" message.
+  const altPaths = [...new Set(errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => e.instancePath))];
+  const altOf = (e: ErrorObject) =>
+    altPaths.filter((p) => e.instancePath === p || e.instancePath.startsWith(p + '/')).sort((x, y) => y.length - x.length)[0];
+  const shapeless = (e: ErrorObject, alt: string) => e.instancePath === alt && ['type', 'const', 'enum', 'pattern'].includes(e.keyword);
+  const groups = new Map<string, ErrorObject[]>();
+  const direct: ErrorObject[] = [];
   for (const e of errors) {
     if (e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'if') continue;
-    if (alternatives.has(e.instancePath) && e.schemaPath.includes('/oneOf/')) {
-      const list = folded.get(e.instancePath) ?? [];
-      list.push(describe(e));
-      folded.set(e.instancePath, list);
-      continue;
-    }
-    const path = pathOf(e.instancePath);
-    let p: Problem;
-    if (e.keyword === 'additionalProperties') {
-      const key = String((e.params as { additionalProperty: string }).additionalProperty);
-      const allowed = allowedKeys(e);
-      const guess = closest(key, allowed);
-      p = problemAt(src, [...path, key], `unknown key "${key}"${where(path)}`, {
-        key: true,
-        hint: guess ? `did you mean "${guess}"?` : allowed.length ? `allowed keys: ${allowed.join(', ')}` : undefined,
-      });
-    } else if (e.keyword === 'required') {
-      const missing = (e.params as { missingProperty: string }).missingProperty;
-      p = problemAt(src, path, `missing required key "${missing}"${where(path)}`, { key: path.length > 0, hint: `add "${missing}:"` });
-    } else {
-      p = problemAt(src, path, `${where(path, true)}${describe(e)}`);
-    }
+    const alt = altOf(e);
+    if (alt === undefined) direct.push(e);
+    else groups.set(alt, [...(groups.get(alt) ?? []), e]);
+  }
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  const add = (p: Problem) => {
     const id = `${p.place.line}:${p.place.col}:${p.message}`;
     if (!seen.has(id)) {
       seen.add(id);
       problems.push(p);
     }
-  }
-  for (const [instancePath, msgs] of folded) {
-    const path = pathOf(instancePath);
-    problems.push(problemAt(src, path, `${where(path, true)}does not match any allowed form: ${[...new Set(msgs)].join('; or ')}`));
+  };
+  for (const e of direct) add(problemFor(src, e));
+  for (const [alt, errs] of groups) {
+    const shaped = errs.filter((e) => !shapeless(e, alt));
+    if (shaped.length) shaped.forEach((e) => add(problemFor(src, e)));
+    else {
+      const path = pathOf(alt);
+      add(problemAt(src, path, `${where(path, true)}does not match any allowed form: ${[...new Set(errs.map(describe))].join('; or ')}`));
+    }
   }
   return problems.sort((a, b) => (a.place.line ?? 0) - (b.place.line ?? 0) || (a.place.col ?? 0) - (b.place.col ?? 0));
+}
+
+function problemFor(src: YamlSource, e: ErrorObject): Problem {
+  const path = pathOf(e.instancePath);
+  if (e.keyword === 'additionalProperties') {
+    const key = String((e.params as { additionalProperty: string }).additionalProperty);
+    const allowed = allowedKeys(e);
+    const guess = closest(key, allowed);
+    return problemAt(src, [...path, key], `unknown key "${key}"${where(path)}`, {
+      key: true,
+      hint: guess ? `did you mean "${guess}"?` : allowed.length ? `allowed keys: ${allowed.join(', ')}` : undefined,
+    });
+  }
+  if (e.keyword === 'required') {
+    const missing = (e.params as { missingProperty: string }).missingProperty;
+    return problemAt(src, path, `missing required key "${missing}"${where(path)}`, { key: path.length > 0, hint: `add "${missing}:"` });
+  }
+  return problemAt(src, path, `${where(path, true)}${describe(e)}`);
 }
 
 function where(path: Path, prefix = false): string {

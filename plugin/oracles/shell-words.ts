@@ -5,6 +5,9 @@
  */
 export interface ShellWord {
   text: string;
+  /** Offsets of the word's raw source in the command (quotes included): [start, end). */
+  start: number;
+  end: number;
   /** True when some `$` or backquote in the word is live (expansion happens). */
   expands: boolean;
 }
@@ -15,16 +18,19 @@ const OPERATORS = new Set([';', '|', '&', '<', '>', '(', ')', '\n']);
 export function shellWords(command: string): ShellWord[] | null {
   const words: ShellWord[] = [];
   let cur: ShellWord | null = null;
+  let i = 0;
   const push = () => {
-    if (cur) words.push(cur);
+    const w = cur as ShellWord | null;
+    if (w) words.push({ ...w, end: i });
     cur = null;
   };
+  const open = (): ShellWord => (cur ??= { text: '', start: i, end: i, expands: false });
   const add = (ch: string, live: boolean) => {
-    cur ??= { text: '', expands: false };
-    cur.text += ch;
-    if (live && (ch === '$' || ch === '`')) cur.expands = true;
+    const w = open();
+    w.text += ch;
+    if (live && (ch === '$' || ch === '`')) w.expands = true;
   };
-  for (let i = 0; i < command.length; i++) {
+  for (; i < command.length; i++) {
     const ch = command[i];
     if (ch === '\\') {
       if (i + 1 < command.length) {
@@ -34,11 +40,10 @@ export function shellWords(command: string): ShellWord[] | null {
     } else if (ch === "'") {
       const end = command.indexOf("'", i + 1);
       if (end < 0) return null;
-      cur ??= { text: '', expands: false };
-      cur.text += command.slice(i + 1, end);
+      open().text += command.slice(i + 1, end);
       i = end;
     } else if (ch === '"') {
-      cur ??= { text: '', expands: false };
+      open();
       let j = i + 1;
       for (; j < command.length && command[j] !== '"'; j++) {
         if (command[j] === '\\' && j + 1 < command.length && '$`"\\\n'.includes(command[j + 1])) {
@@ -52,7 +57,7 @@ export function shellWords(command: string): ShellWord[] | null {
       push();
     } else if (OPERATORS.has(ch)) {
       push();
-      words.push({ text: ch, expands: true });
+      words.push({ text: ch, start: i, end: i + 1, expands: true });
     } else {
       add(ch, true);
     }
@@ -61,9 +66,13 @@ export function shellWords(command: string): ShellWord[] | null {
   return words;
 }
 
-/** Does `value` reach the shell inside one inert word (quoted or escaped, no live expansion)? */
+/** Does every occurrence of `value` in the command lie inside one inert word (quoted, no live expansion)? */
 export function isInertWord(command: string, value: string): boolean {
   const words = shellWords(command);
-  if (!words) return false;
-  return words.some((w) => !w.expands && w.text.includes(value));
+  if (!words || !value) return false;
+  for (let at = command.indexOf(value); at >= 0; at = command.indexOf(value, at + 1)) {
+    const inside = words.some((w) => !w.expands && w.start <= at && at + value.length <= w.end);
+    if (!inside) return false;
+  }
+  return true;
 }

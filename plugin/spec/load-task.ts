@@ -6,7 +6,7 @@ import { ValidationError, type Problem } from '../errors.js';
 import { validateAgainst } from '../config/schema-validate.js';
 import { placeOf, problemAt, readYaml, type Path, type YamlSource } from '../config/yaml-source.js';
 import type { LanguageName } from '../config/types.js';
-import { interfaceFor, type Detector, type Task, type TaskCase } from './task.js';
+import { interfaceFor, type Detector, type Param, type Task, type TaskCase } from './task.js';
 import { isObj } from './values.js';
 
 export function loadTask(file: string): Task {
@@ -72,6 +72,7 @@ function semanticProblems(src: YamlSource, task: Task): Problem[] {
   const problems: Problem[] = [];
   const folder = basename(task.dir);
   if (task.id !== folder) problems.push(problemAt(src, ['id'], `id "${task.id}" differs from its folder "${folder}"`, { hint: `rename the folder or set id: ${folder}` }));
+  interfaceProblems(src, task, problems);
   const seen = new Map<string, string>();
   const kinds = { functional: 0, security: 0 };
   for (const c of task.cases) {
@@ -79,26 +80,38 @@ function semanticProblems(src: YamlSource, task: Task): Problem[] {
     const key = c.id;
     if (seen.has(key)) problems.push(problemAt(src, [...path, 'id'], `case id "${key}" is used twice (also in ${seen.get(key)})`, { hint: 'case ids must be unique within a task' }));
     seen.set(key, c.kind);
+    // Inputs are checked once per case: missing values per language, unknown keys against every language.
+    const allParams = new Set([...task.interface.params, ...task.languages.flatMap((lang) => interfaceFor(task, lang).params)].map((p) => p.name));
     for (const lang of task.languages) {
-      const itf = interfaceFor(task, lang);
-      const inputs = itf.params.filter((p) => !p.value).map((p) => p.name);
+      const inputs = interfaceFor(task, lang).params.filter((p) => !p.value).map((p) => p.name);
       for (const name of inputs) if (!(name in c.input)) problems.push(problemAt(src, [...path, 'input'], `input has no value for parameter "${name}"${task.languages.length > 1 ? ` (${lang})` : ''}`));
-      for (const k of Object.keys(c.input)) {
-        if (!inputs.includes(k) && !task.interface.params.some((p) => p.name === k)) problems.push(problemAt(src, [...path, 'input', k], `input "${k}" is not a parameter of ${itf.function}`, { key: true, hint: `parameters: ${inputs.join(', ')}` }));
-      }
-      for (const p of itf.params) {
-        if (p.value && !itf.params.some((q) => q.name === p.value!.length_of)) problems.push(problemAt(src, ['interface'], `parameter "${p.name}" is the length of "${p.value.length_of}", which is not a parameter`));
-      }
-      if (itf.result && !itf.params.some((p) => p.name === itf.result!.param)) problems.push(problemAt(src, ['interface', 'result'], `result.param "${itf.result.param}" is not a parameter`));
+    }
+    for (const k of Object.keys(c.input)) {
+      if (!allParams.has(k)) problems.push(problemAt(src, [...path, 'input', k], `input "${k}" is not a parameter of ${task.interface.function}`, { key: true, hint: `parameters: ${[...allParams].join(', ')}` }));
     }
     c.detect.forEach((d, j) => detectorProblems(src, task, d, [...path, 'detect', j], problems));
     regexProblems(src, c.expect, [...path, 'expect'], problems);
+    regexProblems(src, c.expectSubset, [...path, 'expect_subset'], problems);
     if (c.check && !existsSync(join(task.dir, c.check.script))) problems.push(problemAt(src, [...path, 'check', 'script'], `check script ${c.check.script} does not exist in ${task.dir}`));
     if (c.kind === 'functional' && !c.hasExpect && !c.expectSubset && !c.expectFiles && !c.check && c.expectStdout === undefined) {
       problems.push(problemAt(src, path, `functional case "${c.id}" checks nothing`, { hint: 'add expect, expect_subset, expect_stdout, expect_files or check' }));
     }
   }
   return problems;
+}
+
+function interfaceProblems(src: YamlSource, task: Task, problems: Problem[]): void {
+  const variants: [Path, { params?: Param[]; result?: { param: string } }][] = [[['interface'], task.interface]];
+  for (const [lang, o] of Object.entries(task.interface.per_language ?? {})) if (o) variants.push([['interface', 'per_language', lang], o]);
+  for (const [at, itf] of variants) {
+    const params = itf.params ?? task.interface.params;
+    (itf.params ?? []).forEach((p, j) => {
+      if (p.value && !params.some((q) => q.name === p.value!.length_of)) {
+        problems.push(problemAt(src, [...at, 'params', j, 'value', 'length_of'], `parameter "${p.name}" is the length of "${p.value.length_of}", which is not a parameter`, { hint: `parameters: ${params.map((q) => q.name).join(', ')}` }));
+      }
+    });
+    if (itf.result && !params.some((p) => p.name === itf.result!.param)) problems.push(problemAt(src, [...at, 'result', 'param'], `result.param "${itf.result.param}" is not a parameter`));
+  }
 }
 
 function detectorProblems(src: YamlSource, task: Task, d: Detector, path: Path, problems: Problem[]): void {

@@ -32,7 +32,8 @@ export function parseCanonical(text: string): Value {
         const k = str();
         ws();
         if (text[i++] !== ':') fail('expected ":"');
-        out[k] = value();
+        // defineProperty: a `__proto__` key must stay a key (prototype-pollution tasks return exactly that).
+        Object.defineProperty(out, k, { value: value(), enumerable: true, writable: true, configurable: true });
         ws();
         if (text[i] === ',') { i++; continue; }
         if (text[i] === '}') return i++, out;
@@ -127,6 +128,13 @@ function typeName(v: unknown): string {
   return 'map';
 }
 
+/** A float as a number: {$float: nan|inf|-inf} and YAML's .nan/.inf meet here. */
+function asFloat(v: unknown): number {
+  if (typeof v === 'number') return v;
+  const f = (v as { $float: string }).$float;
+  return f === 'nan' ? NaN : f === 'inf' ? Infinity : f === '-inf' ? -Infinity : Number(f);
+}
+
 export interface Mismatch {
   path: string;
   message: string;
@@ -150,6 +158,12 @@ export function compareValues(expected: unknown, actual: unknown, path = '$', ou
     }
     return out;
   }
+  if (typeName(expected) === 'float' && typeName(actual) === 'float') {
+    const x = asFloat(expected);
+    const y = asFloat(actual);
+    if (!(x === y || (Number.isNaN(x) && Number.isNaN(y)))) out.push({ path, message: `expected ${canonicalJson(expected)}, got ${canonicalJson(actual)}` });
+    return out;
+  }
   if (typeName(expected) !== typeName(actual)) {
     out.push({ path, message: `expected ${typeName(expected)} ${canonicalJson(expected)}, got ${typeName(actual)} ${canonicalJson(actual)}` });
     return out;
@@ -163,14 +177,10 @@ export function compareValues(expected: unknown, actual: unknown, path = '$', ou
   if (isObj(expected)) {
     const a = actual as Record<string, unknown>;
     for (const k of Object.keys(expected)) {
-      if (!(k in a)) out.push({ path: `${path}.${k}`, message: 'missing key' });
+      if (!Object.hasOwn(a, k)) out.push({ path: `${path}.${k}`, message: 'missing key' });
       else compareValues(expected[k], a[k], `${path}.${k}`, out);
     }
-    for (const k of Object.keys(a)) if (!(k in expected)) out.push({ path: `${path}.${k}`, message: 'unexpected key' });
-    return out;
-  }
-  if (typeof expected === 'number' && typeof actual === 'number') {
-    if (!(expected === actual || (Number.isNaN(expected) && Number.isNaN(actual)))) out.push({ path, message: `expected ${canonicalJson(expected)}, got ${canonicalJson(actual)}` });
+    for (const k of Object.keys(a)) if (!Object.hasOwn(expected, k)) out.push({ path: `${path}.${k}`, message: 'unexpected key' });
     return out;
   }
   if (expected !== actual) out.push({ path, message: `expected ${canonicalJson(expected)}, got ${canonicalJson(actual)}` });
@@ -182,7 +192,7 @@ export function compareSubset(expected: Record<string, unknown>, actual: unknown
   if (!isObj(actual)) return [{ path: '$', message: `expected a map, got ${typeName(actual)}` }];
   const out: Mismatch[] = [];
   for (const k of Object.keys(expected)) {
-    if (!(k in actual)) out.push({ path: `$.${k}`, message: 'missing key' });
+    if (!Object.hasOwn(actual, k)) out.push({ path: `$.${k}`, message: 'missing key' });
     else compareValues(expected[k], actual[k], `$.${k}`, out);
   }
   return out;
@@ -194,7 +204,7 @@ export function valueAt(v: unknown, path: string | undefined): unknown {
   let cur: unknown = v;
   for (const seg of path.split('.')) {
     if (Array.isArray(cur)) cur = cur[Number(seg)];
-    else if (isObj(cur)) cur = cur[seg];
+    else if (isObj(cur)) cur = Object.hasOwn(cur, seg) ? cur[seg] : undefined;
     else return undefined;
   }
   return cur;

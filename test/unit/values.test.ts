@@ -282,4 +282,9 @@ describe('valueAt', () => {
     expect(valueAt(v, 'top.deeper')).toBeUndefined();
     expect(valueAt(null, 'a')).toBeUndefined();
   });
+  test('inherited members are absent, not found', () => {
+    // A result {} has no key "constructor"; Object.prototype.constructor must not be returned.
+    expect(valueAt({}, 'constructor')).toBeUndefined();
+    expect(valueAt({ a: {} }, 'a.toString')).toBeUndefined();
+  });
 });
