@@ -26,16 +26,20 @@ export class DualGaugeError extends Error {
 
   constructor(code: ErrorCode, message: string, opts: { hint?: string; place?: SourcePlace; cause?: unknown } = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
-    this.name = 'DualGaugeError';
     this.code = code;
     this.hint = opts.hint;
     this.place = opts.place;
+    // A user's mistake, not our crash: no stack frames and no object dump, just the message and the hint.
+    for (const k of ['code', 'hint', 'place']) Object.defineProperty(this, k, { enumerable: false });
+    // The one frame that matters is the place in the user's file (clickable in terminals and editors).
+    if (code !== 'DG_INTERNAL') this.stack = `${formatError(this)}${opts.place ? `\n    at ${formatPlace(opts.place)}` : ''}`;
   }
 
   override toString(): string {
     return formatError(this);
   }
 }
+DualGaugeError.prototype.name = 'DualGaugeError';
 
 /** One problem found while validating a file; many are reported together. */
 export interface Problem {
@@ -54,6 +58,7 @@ export class ValidationError extends DualGaugeError {
       place: problems[0]?.place,
     });
     this.problems = problems;
+    Object.defineProperty(this, 'problems', { enumerable: false });
   }
 }
 

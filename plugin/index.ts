@@ -3,8 +3,8 @@
  * transform that compiles task.yaml into a suite module; configureVitest validates everything, hands the run
  * plan to workers and injects the result and exit-policy reporters.
  */
-import { readFileSync } from 'node:fs';
-import { basename, dirname, relative } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import type { Plugin } from 'vite';
 import type { TestProjectInlineConfiguration } from 'vitest/config';
 import type { Vitest } from 'vitest/node';
@@ -103,12 +103,15 @@ function suitePlugin(state: FactoryState, suiteName: string, specFiles: string[]
       let run = runs.get(vitest);
       if (!run) {
         if (!vitest.config.mergeReports) checkBwrap();
-        const planHash = sha256(JSON.stringify({ config: config.hash, projects: vitest.config.project, specs: selected.map((f) => sha256(readFileSync(f))) }));
+        // The plan: config, selected projects, specs, and the CLI's filters and shard.
+        const c = vitest.config;
+        const planHash = sha256(JSON.stringify({ config: config.hash, projects: c.project, specs: selected.map((f) => sha256(readFileSync(f))), t: String(c.testNamePattern ?? ''), tags: c.tagsFilter ?? null, shard: c.shard ?? null }));
         const blob = (vitest.config.reporters ?? []).some((r) => (Array.isArray(r) ? r[0] : r) === 'blob');
         const exit = new ExitPolicyReporter(config);
         // Blob shards leave the summary to the merge step (CONTRACTS.md "Result files").
-        const results = blob ? null : new ResultsReporter(config, makeRunId(planHash), !!vitest.config.mergeReports);
-        run = { runId: results?.runId ?? makeRunId(planHash), results, exit };
+        const runId = freeRunId(config.resultsDir, planHash);
+        const results = blob ? null : new ResultsReporter(config, runId, !!vitest.config.mergeReports);
+        run = { runId, results, exit };
         runs.set(vitest, run);
         (vitest.config.reporters as unknown[]).push(exit);
         if (results) (vitest.config.reporters as unknown[]).push(results);
@@ -119,6 +122,14 @@ function suitePlugin(state: FactoryState, suiteName: string, specFiles: string[]
       project.provide('dualgauge', provided);
     },
   };
+}
+
+/** A run id whose folder does not exist yet: two runs of the same plan in the same second get the next second. */
+function freeRunId(resultsDir: string, planHash: string): string {
+  for (let t = Date.now(); ; t += 1000) {
+    const id = makeRunId(planHash, new Date(t));
+    if (!existsSync(join(resultsDir, id))) return id;
+  }
 }
 
 export function describeError(e: unknown): string {

@@ -150,8 +150,9 @@ export class SampleSuite {
         meta.outcome = 'infra-error';
         meta.decidedBy = null;
         meta.durationMs = Date.now() - started;
-        meta.evidenceRef = null;
         meta.cache = cached ? 'hit' : 'miss';
+        meta.message = `infrastructure error: ${(e as Error)?.message ?? String(e)}`.slice(0, 2000);
+        meta.evidenceRef = writeEvidence(this.provided.runDir, { task: this.task.id, model: this.model.id, language: this.language, sample: this.sample.index, case: c.id, outcome: 'infra-error', error: String((e as Error)?.stack ?? e) });
         throw e;
       }
     }

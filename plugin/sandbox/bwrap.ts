@@ -108,7 +108,8 @@ class BwrapSession implements Session {
     if (cgroup) {
       // Join the cgroups from inside the child before bwrap starts, so nothing escapes accounting.
       const joins = cgroup.procsFiles().map((f) => `echo $$ > ${f}`).join(' && ');
-      argv = ['/bin/sh', '-c', `${joins} && exec "$@"`, 'sh', ...argv];
+      // `env -i`: the shell exports PWD (the tool's cwd), which bwrap's pid 1 would show in /proc/1/environ.
+      argv = ['/bin/sh', '-c', `${joins} && exec /usr/bin/env -i "$@"`, 'sh', ...argv];
     }
     // env: {} — the host env must not reach bwrap's pid 1 (/proc/1/environ, pitfall 2).
     const child = spawn(argv[0], argv.slice(1), {
