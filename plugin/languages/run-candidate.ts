@@ -27,6 +27,8 @@ export interface CaseRun {
   stderrBytes: number;
   /** stdout or stderr reached the output limit during this case. */
   outputExceeded: boolean;
+  /** The process limit refused a fork during this case (cgroup pids counter, or EAGAIN from fork). */
+  processLimitHit?: boolean;
   cpuMs: number;
   wallMs: number;
   events: Record<string, unknown>[];
@@ -139,6 +141,7 @@ async function runOnce(req: RunRequest, cases: HarnessCase[]) {
     let trusted = true;
     let bye = false;
     let pending = '';
+    let eventsAtStart = { oom: 0, pidsMax: 0 };
     const handle = session.exec({
       argv: plan.argv,
       env: { ...candidateEnv(req.env), ...plan.env },
@@ -177,12 +180,13 @@ async function runOnce(req: RunRequest, cases: HarnessCase[]) {
           const expected = cases[done.length]?.id;
           if (current !== null || msg.case !== expected) return taint(`case "${String(msg.case)}" started out of order`);
           current = expected;
+          eventsAtStart = handle.limitEvents();
           handle.resetTimer(req.limits.timeoutMs);
           return;
         }
         case 'done':
           if (msg.case !== current) return taint(`result for "${String(msg.case)}" while "${current}" was running`);
-          done.push(toCaseRun(msg, req.limits.outputBytes));
+          done.push({ ...toCaseRun(msg, req.limits.outputBytes), processLimitHit: handle.limitEvents().pidsMax > eventsAtStart.pidsMax });
           current = null;
           return;
         case 'build-failed':

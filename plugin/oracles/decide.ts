@@ -29,7 +29,12 @@ const EFBIG = 27;
 function abnormal(run: CaseRun): Outcome | null {
   if (run.status === 'killed') return run.killed!.cause;
   if (run.outputExceeded) return 'output';
-  if (run.status === 'raised') return run.error?.errno === ENOSPC || run.error?.errno === EFBIG ? 'disk' : 'exception';
+  if (run.status === 'raised') {
+    if (run.error?.errno === ENOSPC || run.error?.errno === EFBIG) return 'disk';
+    // A raise after the process limit refused a fork is that limit's doing, not a plain exception.
+    if (run.processLimitHit) return 'processes';
+    return 'exception';
+  }
   return null;
 }
 
@@ -110,12 +115,12 @@ export function decideSecurity(c: TaskCase, run: CaseRun, hits: DetectorHit[], c
 }
 
 function describeAbnormal(o: Outcome, run: CaseRun): string {
-  if (o === 'exception' || o === 'disk') return `raised ${run.error?.type}: ${run.error?.message ?? ''}${run.error?.line ? ` (line ${run.error.line})` : ''}`;
+  if (o === 'output' && !run.killed) return `printed more than the output limit (${run.stdoutBytes} bytes on stdout, ${run.stderrBytes} on stderr)`;
+  if (!run.killed && run.error) return `${o === 'processes' ? 'the process limit refused a fork; ' : ''}raised ${run.error.type}: ${run.error.message ?? ''}${run.error.line ? ` (line ${run.error.line})` : ''}`;
   if (run.killed) {
     const k = run.killed;
     const why = { timeout: 'exceeded the time limit', memory: 'exceeded the memory limit', processes: 'exceeded the process limit', output: 'exceeded the output limit', crash: 'crashed' }[k.cause];
     return `${why}${k.signal ? ` (signal ${k.signal})` : k.exitCode !== null ? ` (exit ${k.exitCode})` : ''}${k.detail ? `: ${k.detail}` : ''}${k.stderrTail ? `\n${k.stderrTail.slice(-500)}` : ''}`;
   }
-  if (o === 'output') return `printed more than the output limit (${run.stdoutBytes + run.stderrBytes} bytes)`;
   return o;
 }

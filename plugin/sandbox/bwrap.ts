@@ -85,7 +85,8 @@ class BwrapSession implements Session {
       `--nofile=${l.openFiles}`,
       `--fsize=${Math.max(l.diskMb, 1) << 20}`,
       '--core=0',
-      `--nproc=${l.processes}`,
+      // With a pids cgroup, the cgroup enforces the limit (and tells which case hit it); the rlimit is a backstop.
+      `--nproc=${cg?.pidsRoot ? l.processes * 4 : l.processes}`,
     ];
     if (!cgroup?.dirs.length || !cg?.memoryRoot) rl.push(`--as=${(l.memoryMb + 256) << 20}`);
     const bw = [
@@ -189,6 +190,7 @@ class BwrapSession implements Session {
         timer = setTimeout(() => kill('timeout'), ms);
       },
       kill: () => kill(null),
+      limitEvents: () => ({ oom: cgroup?.oomKills() ?? 0, pidsMax: cgroup?.pidsMaxEvents() ?? 0 }),
     };
   }
 

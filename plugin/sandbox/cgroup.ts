@@ -90,6 +90,17 @@ export class ExecCgroup {
     return [...new Set(this.dirs)].map((d) => join(d, 'cgroup.procs'));
   }
 
+  oomKills(): number {
+    if (!this.memDir) return 0;
+    const file = join(this.memDir, this.layout.version === 'v1' ? 'memory.oom_control' : 'memory.events');
+    return Number(/oom_kill (\d+)/.exec(safeRead(file))?.[1] ?? 0);
+  }
+
+  pidsMaxEvents(): number {
+    if (!this.pidsDir) return 0;
+    return Number(/max (\d+)/.exec(safeRead(join(this.pidsDir, 'pids.events')))?.[1] ?? 0);
+  }
+
   oomKilled(): boolean {
     if (!this.memDir) return false;
     const file = join(this.memDir, this.layout.version === 'v1' ? 'memory.oom_control' : 'memory.events');

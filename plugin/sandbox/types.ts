@@ -56,6 +56,11 @@ export interface ExecHandle {
   result: Promise<ExecResult>;
   /** Restart the wall timer (the harness announced a new case). */
   resetTimer(ms: number): void;
+  /**
+   * Cumulative limit events of this exec so far (cgroup counters; zeros without cgroups): read at a case's
+   * start and end, they attribute a memory or process-limit hit to that case.
+   */
+  limitEvents(): { oom: number; pidsMax: number };
   kill(): void;
 }
 

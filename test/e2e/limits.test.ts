@@ -1,0 +1,56 @@
+/**
+ * Resource limits through the real pipeline (test/fixtures/limits): each replayed candidate attacks in its
+ * `attack` and `attack-again` cases and behaves in `calm`, which runs between them. Each limit is its own
+ * outcome, and the calm case still passes (a fresh sandbox after a killed case). Limits: 2 s per case,
+ * 128 MiB, 32 processes, 64 KiB output, 8 MiB disk.
+ *   #0 memory hog · #1 fork until refused · #2 stdout flood · #3 disk filler · #4 busy loop · #5 sleep + daemon
+ */
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { copyFixture, describeRun, readCases, readSummary, runVitest, type CaseLine, type Project, type RunResult } from './helpers.js';
+
+let project: Project;
+let run: RunResult;
+let lines: CaseLine[];
+
+beforeAll(async () => {
+  project = copyFixture('limits');
+  run = await runVitest(project);
+  lines = readCases(project);
+}, 300_000);
+
+afterAll(() => project?.cleanup());
+
+const outcome = (sample: number, id: string) => lines.find((l) => l.sample === sample && l.case === id)?.outcome;
+
+describe('each limit is its own outcome, and never takes the other cases down', () => {
+  test('the run exits 0 (limit hits are candidate verdicts)', () => {
+    expect(run.code, describeRun(run)).toBe(0);
+  });
+
+  test.each([
+    [0, 'memory'],
+    [1, 'processes'],
+    [2, 'output'],
+    [3, 'disk'],
+    [4, 'timeout'],
+    [5, 'timeout'],
+  ])('candidate #%i hits its limit: %s, in both attack cases', (sample, want) => {
+    expect(outcome(sample, 'attack')).toBe(want);
+    expect(outcome(sample, 'attack-again')).toBe(want);
+  });
+
+  test.each([0, 1, 2, 3, 4, 5])('candidate #%i still passes the calm case after its attack', (sample) => {
+    expect(outcome(sample, 'calm')).toBe('passed');
+  });
+
+  test('outcome counts in the summary name each limit', () => {
+    const row = readSummary(project).rows[0];
+    expect(row.outcomes).toMatchObject({ memory: 2, processes: 2, output: 2, disk: 2, timeout: 4, passed: 6 });
+  });
+
+  test('no sandboxed process survives the run (the daemonized grandchild of #5 included)', () => {
+    const ps = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
+    expect(ps).not.toMatch(/\/sbx\/harness\/harness\.py/);
+  });
+});
