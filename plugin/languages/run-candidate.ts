@@ -141,7 +141,7 @@ async function runOnce(req: RunRequest, cases: HarnessCase[]) {
     let trusted = true;
     let bye = false;
     let pending = '';
-    let eventsAtStart = { oom: 0, pidsMax: 0 };
+    let eventsBefore = { oom: 0, pidsMax: 0 };
     const handle = session.exec({
       argv: plan.argv,
       env: { ...candidateEnv(req.env), ...plan.env },
@@ -180,13 +180,19 @@ async function runOnce(req: RunRequest, cases: HarnessCase[]) {
           const expected = cases[done.length]?.id;
           if (current !== null || msg.case !== expected) return taint(`case "${String(msg.case)}" started out of order`);
           current = expected;
-          eventsAtStart = handle.limitEvents();
           handle.resetTimer(req.limits.timeoutMs);
           return;
         }
         case 'done':
           if (msg.case !== current) return taint(`result for "${String(msg.case)}" while "${current}" was running`);
-          done.push({ ...toCaseRun(msg, req.limits.outputBytes), processLimitHit: handle.limitEvents().pidsMax > eventsAtStart.pidsMax });
+          {
+            // The counter may be read late (several lines in one chunk), so a raise of EAGAIN from fork also counts.
+            const run = toCaseRun(msg, req.limits.outputBytes);
+            const now = handle.limitEvents();
+            const eagain = run.status === 'raised' && run.error?.errno === 11 && run.error.type === 'BlockingIOError';
+            done.push({ ...run, processLimitHit: now.pidsMax > eventsBefore.pidsMax || eagain });
+            eventsBefore = now;
+          }
           current = null;
           return;
         case 'build-failed':
