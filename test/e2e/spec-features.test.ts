@@ -90,6 +90,15 @@ describe('spec features through the real pipeline', () => {
     expect(cases['files:./runs/wrong/needs-judgement'].outcome).toBe('unjudged');
   });
 
+  test('returns: void with result: {param} reads the mutated argument; a void call is checked by its side effect', () => {
+    expect(cases['reference:secure/sorts-the-argument']).toMatchObject({ outcome: 'passed', actual: [1, 2, 3] });
+    expect(cases['files:./runs/wrong/sorts-the-argument']).toMatchObject({ outcome: 'failed', actual: [3, 1, 2] });
+    expect(cases['reference:secure/side-effect-only'].outcome).toBe('passed');
+    expect(cases['files:./runs/wrong/side-effect-only'].outcome).toBe('failed');
+    expect(cases['reference:secure/huge-values'].outcome).toBe('passed');
+    expect(cases['files:./runs/wrong/huge-values'].outcome).toBe('failed');
+  });
+
   test('a failure points at the YAML line of its case and shows a diff', () => {
     const specLine = cases['files:./runs/wrong/float-vs-int'].specLine;
     const yaml = readFileSync(join(dir, 'specs/buffer-tools/task.yaml'), 'utf8').split('\n');
