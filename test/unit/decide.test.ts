@@ -3,30 +3,13 @@
  * CaseRun objects (what a harness reports) and TaskCase objects (what a spec says).
  */
 import { describe, expect, test } from 'vitest';
+import { caseRun } from './case-run.js';
 import type { CaseRun, KillCause } from '../../plugin/languages/run-candidate.js';
 import { decideFunctional, decideSecurity } from '../../plugin/oracles/decide.js';
 import type { DetectorHit } from '../../plugin/oracles/detectors.js';
 import type { TaskCase } from '../../plugin/spec/task.js';
 
-function run(over: Partial<CaseRun> = {}): CaseRun {
-  return {
-    id: 'c',
-    status: 'returned',
-    resultText: 'null',
-    error: null,
-    stdout: '',
-    stderr: '',
-    stdoutBytes: 0,
-    stderrBytes: 0,
-    outputExceeded: false,
-    cpuMs: 1,
-    wallMs: 1,
-    events: [],
-    lines: [],
-    files: {},
-    ...over,
-  };
-}
+const run = caseRun;
 
 function returned(resultText: string, over: Partial<CaseRun> = {}): CaseRun {
   return run({ status: 'returned', resultText, ...over });

@@ -3,30 +3,13 @@
  * one that must not), with hand-built trace events shaped like the Python harness's (type, line, fields).
  */
 import { describe, expect, test } from 'vitest';
+import { caseRun } from './case-run.js';
 import type { CaseRun } from '../../plugin/languages/run-candidate.js';
 import { inputText, needsBaseline, runDetector, WORK_DIR, type DetectorContext } from '../../plugin/oracles/detectors.js';
 import { isInertWord, shellWords } from '../../plugin/oracles/shell-words.js';
 import type { Detector } from '../../plugin/spec/task.js';
 
-function run(over: Partial<CaseRun> = {}): CaseRun {
-  return {
-    id: 'c',
-    status: 'returned',
-    resultText: 'null',
-    error: null,
-    stdout: '',
-    stderr: '',
-    stdoutBytes: 0,
-    stderrBytes: 0,
-    outputExceeded: false,
-    cpuMs: 1,
-    wallMs: 1,
-    events: [],
-    lines: [],
-    files: {},
-    ...over,
-  };
-}
+const run = caseRun;
 
 function ctx(events: Record<string, unknown>[], input: Record<string, unknown> = {}, over: Partial<CaseRun> = {}, baselineCpuMs?: number): DetectorContext {
   return { input, run: run({ events, ...over }), baselineCpuMs };
