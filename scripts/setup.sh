@@ -2,7 +2,7 @@
 # System packages DualGauge needs: bubblewrap (the sandbox), CPython 3 and the Python candidate runtime
 # (docs/candidate-runtime.md), the `file` utility used by tasks. Idempotent: installs only what is missing.
 set -eu
-PACKAGES="bubblewrap python3 file python3-yaml python3-cryptography python3-jwt python3-bcrypt python3-defusedxml python3-lxml python3-requests python3-flask"
+PACKAGES="bubblewrap procps python3 file python3-yaml python3-cryptography python3-jwt python3-bcrypt python3-defusedxml python3-lxml python3-requests python3-flask"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
