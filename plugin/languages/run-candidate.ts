@@ -3,12 +3,13 @@
  * process is reported with its cause and the rest continue in a fresh sandbox.
  */
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync } from 'node:fs';
+import { cpSync, existsSync, rmSync } from 'node:fs';
+import { buildCandidate } from './build-candidate.js';
 import type { Limits } from '../config/types.js';
 import type { Sandbox } from '../sandbox/types.js';
 import type { Interface } from '../spec/task.js';
 import { canonicalJson, parseCanonical } from '../spec/values.js';
-import type { HarnessCase, Language } from './types.js';
+import type { CandidateLayout, HarnessCase, HarnessInput, Language } from './types.js';
 
 export type SampleFailure = 'build-failed' | 'startup-failed';
 export type KillCause = 'timeout' | 'memory' | 'processes' | 'output' | 'crash';
@@ -27,6 +28,8 @@ export interface CaseRun {
   stderrBytes: number;
   /** stdout or stderr reached the output limit during this case. */
   outputExceeded: boolean;
+  /** How the language's numbers compare: `numeric` when it has no separate int and float (JavaScript). */
+  numbers?: 'distinct' | 'numeric';
   /** The process limit refused a fork during this case (cgroup pids counter, or EAGAIN from fork). */
   processLimitHit?: boolean;
   cpuMs: number;
@@ -67,30 +70,48 @@ export function candidateEnv(taskEnv: Record<string, string>): Record<string, st
 
 export async function runCandidate(req: RunRequest): Promise<CandidateRun> {
   const out: CandidateRun = { sampleFailure: null, cases: {}, processes: 0, toolchain: req.language.toolchain().versions };
-  let remaining = req.cases;
-  while (remaining.length > 0) {
-    out.processes++;
-    const { done, killedCase, killInfo, sampleFailure, protocolError } = await runOnce(req, remaining);
-    for (const c of done) out.cases[c.id] = c;
-    if (sampleFailure) {
-      out.sampleFailure = sampleFailure;
+  const layout: CandidateLayout = req.language.layout ? req.language.layout(req.files) : { files: req.files, mainFile: req.language.mainFile };
+  let buildDir: string | null = null;
+  if (req.language.build) {
+    const built = await buildCandidate(req.language, req.sandbox, layout, harnessInput(req, req.cases, layout), req.limits, req.signal);
+    if (built.failure) {
+      out.sampleFailure = { outcome: 'build-failed', message: built.failure.message, detail: { log: built.failure.log } };
       return out;
     }
-    const finished = new Set(done.map((c) => c.id));
-    if (killedCase) {
-      out.cases[killedCase] = killedRun(killedCase, killInfo!, protocolError);
-      finished.add(killedCase);
-    } else if (remaining.every((c) => finished.has(c.id))) {
-      break;
-    } else if (!killedCase && done.length === 0) {
-      // Died before any case started and not at import time: nothing to blame on a case.
-      out.sampleFailure = { outcome: 'startup-failed', message: `the harness process ended before the first case (${describeKill(killInfo!)})`, detail: killInfo };
-      return out;
-    }
-    const idx = remaining.findIndex((c) => !finished.has(c.id));
-    remaining = idx < 0 ? [] : remaining.slice(idx);
+    buildDir = built.dir;
   }
-  return out;
+  try {
+    let remaining = req.cases;
+    while (remaining.length > 0) {
+      out.processes++;
+      const { done, killedCase, killInfo, sampleFailure, protocolError } = await runOnce(req, remaining, layout, buildDir);
+      for (const c of done) out.cases[c.id] = { ...c, numbers: req.language.numbers };
+      if (sampleFailure) {
+        out.sampleFailure = sampleFailure;
+        return out;
+      }
+      const finished = new Set(done.map((c) => c.id));
+      if (killedCase) {
+        out.cases[killedCase] = { ...killedRun(killedCase, killInfo!, protocolError), numbers: req.language.numbers };
+        finished.add(killedCase);
+      } else if (remaining.every((c) => finished.has(c.id))) {
+        break;
+      } else if (done.length === 0) {
+        // Died before any case started and not at import time: nothing to blame on a case.
+        out.sampleFailure = { outcome: 'startup-failed', message: `the harness process ended before the first case (${describeKill(killInfo!)})`, detail: killInfo };
+        return out;
+      }
+      const idx = remaining.findIndex((c) => !finished.has(c.id));
+      remaining = idx < 0 ? [] : remaining.slice(idx);
+    }
+    return out;
+  } finally {
+    if (buildDir) rmSync(buildDir, { recursive: true, force: true });
+  }
+}
+
+function harnessInput(req: RunRequest, cases: HarnessCase[], layout: CandidateLayout): HarnessInput {
+  return { itf: req.itf, cases, candDir: CAND_DIR, candFile: `${CAND_DIR}/${layout.mainFile}`, outputCap: req.limits.outputBytes };
 }
 
 interface KillInfo {
@@ -124,15 +145,14 @@ function killedRun(id: string, k: KillInfo, protocolError: string | null): CaseR
   };
 }
 
-async function runOnce(req: RunRequest, cases: HarnessCase[]) {
+async function runOnce(req: RunRequest, cases: HarnessCase[], layout: CandidateLayout, buildDir: string | null) {
   const session = req.sandbox.openSession();
   try {
     const nonce = randomBytes(16).toString('hex');
-    const candFile = `${CAND_DIR}/${req.language.mainFile}`;
-    const plan = req.language.harness({ itf: req.itf, cases, candDir: CAND_DIR, candFile, outputCap: req.limits.outputBytes }, nonce);
-    for (const [rel, data] of Object.entries(req.files)) session.writeFile(`cand/${rel}`, data);
+    const plan = req.language.harness(harnessInput(req, cases, layout), nonce);
+    for (const [rel, data] of Object.entries(layout.files)) session.writeFile(`cand/${rel}`, data);
     for (const [rel, data] of Object.entries(plan.files)) session.writeFile(rel, data);
-    for (const d of ['work', 'out', 'fixtures']) session.mkdir(d);
+    for (const d of ['work', 'out', 'fixtures', 'build']) session.mkdir(d);
     if (req.fixturesDir && existsSync(req.fixturesDir)) cpSync(req.fixturesDir, `${session.dir}/fixtures`, { recursive: true, verbatimSymlinks: true });
     const done: CaseRun[] = [];
     let current: string | null = null;
@@ -148,6 +168,7 @@ async function runOnce(req: RunRequest, cases: HarnessCase[]) {
       cwd: '/sbx/work',
       stdin: plan.stdin,
       limits: { ...req.limits, timeoutMs: req.limits.timeoutMs + STARTUP_MS },
+      mounts: buildDir ? [{ host: buildDir, at: '/sbx/build' }] : [],
       tmpfs: [
         { at: '/sbx/work', bytes: req.limits.diskMb << 20 },
         // Per-case stdout/stderr land here: the kernel enforces the output cap (ENOSPC past it).

@@ -38,12 +38,35 @@ export interface HarnessPlan {
   stdin: string;
 }
 
+/** The candidate's files as the sandbox holds them, and which one is the entry point. */
+export interface CandidateLayout {
+  files: Record<string, string | Buffer>;
+  mainFile: string;
+}
+
+/** A compile step, run once per candidate in its own sandbox; outputs go to /sbx/build. */
+export interface BuildPlan {
+  /** Files to write under /sbx (e.g. build/driver.cpp is not allowed: /sbx/build is the output dir). */
+  files: Record<string, string>;
+  argv: string[];
+  env: Record<string, string>;
+  /** Memory and time a compiler needs, which candidates' limits would not give it. */
+  memoryMb: number;
+  timeoutMs: number;
+}
+
 export interface Language {
   name: LanguageName;
   /** File extension of a single-file candidate (`py`, `js`, `cpp`). */
   ext: string;
-  /** Name of the candidate's main file inside the candidate dir. */
+  /** Name of the candidate's main file inside the candidate dir (before `layout`). */
   mainFile: string;
+  /** `distinct`: the language keeps int and float apart (Python, C++); `numeric`: it does not (JavaScript). */
+  numbers: 'distinct' | 'numeric';
+  /** Optional: rename or add files (e.g. an ES module becomes solution.mjs). Default: as given. */
+  layout?(files: Record<string, string | Buffer>): CandidateLayout;
+  /** Optional compile step (C++): a non-zero exit is `build-failed` with the compiler's output as evidence. */
+  build?(input: HarnessInput): BuildPlan;
   toolchain(): ToolchainInfo;
   /** sha256 of everything of ours that runs in the sandbox (templates, hooks): part of the cache key. */
   harnessHash(): string;

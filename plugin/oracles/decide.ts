@@ -49,8 +49,9 @@ export function expectationMismatches(c: TaskCase, run: CaseRun, check: CheckRes
     out.push({ path: '$', message: `the result cannot be serialized: ${run.error?.message ?? ''}` });
   } else if (run.status === 'returned') {
     const actual = run.resultText === null ? null : parseCanonical(run.resultText);
-    if (c.hasExpect) compareValues(c.expect ?? null, actual, '$', out);
-    if (c.expectSubset) out.push(...compareSubset(c.expectSubset, actual));
+    const opts = { numeric: run.numbers === 'numeric' };
+    if (c.hasExpect) compareValues(c.expect ?? null, actual, '$', out, opts);
+    if (c.expectSubset) out.push(...compareSubset(c.expectSubset, actual, opts));
   }
   if (c.expectStdout !== undefined && normalize(run.stdout) !== normalize(c.expectStdout)) {
     out.push({ path: 'stdout', message: `expected stdout ${JSON.stringify(c.expectStdout)}, got ${JSON.stringify(run.stdout.slice(0, 500))}` });

@@ -131,6 +131,7 @@ function typeName(v: unknown): string {
 /** A float as a number: {$float: nan|inf|-inf} and YAML's .nan/.inf meet here. */
 function asFloat(v: unknown): number {
   if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
   const f = (v as { $float: string }).$float;
   return f === 'nan' ? NaN : f === 'inf' ? Infinity : f === '-inf' ? -Infinity : Number(f);
 }
@@ -141,7 +142,12 @@ export interface Mismatch {
 }
 
 /** Exact comparison with matchers; returns the first mismatches (empty = equal). */
-export function compareValues(expected: unknown, actual: unknown, path = '$', out: Mismatch[] = []): Mismatch[] {
+export interface CompareOptions {
+  /** Languages without distinct int and float (JavaScript): numbers compare by value, 2 equals 2.0. */
+  numeric?: boolean;
+}
+
+export function compareValues(expected: unknown, actual: unknown, path = '$', out: Mismatch[] = [], opts: CompareOptions = {}): Mismatch[] {
   if (out.length >= 20) return out;
   if (isMatcher(expected)) {
     const m = expected as Record<string, unknown>;
@@ -158,7 +164,8 @@ export function compareValues(expected: unknown, actual: unknown, path = '$', ou
     }
     return out;
   }
-  if (typeName(expected) === 'float' && typeName(actual) === 'float') {
+  const isNum = (t: string) => t === 'float' || (opts.numeric === true && t === 'int');
+  if (isNum(typeName(expected)) && isNum(typeName(actual)) && (opts.numeric || typeName(expected) === typeName(actual))) {
     const x = asFloat(expected);
     const y = asFloat(actual);
     if (!(x === y || (Number.isNaN(x) && Number.isNaN(y)))) out.push({ path, message: `expected ${canonicalJson(expected)}, got ${canonicalJson(actual)}` });
@@ -171,14 +178,14 @@ export function compareValues(expected: unknown, actual: unknown, path = '$', ou
   if (Array.isArray(expected)) {
     const a = actual as unknown[];
     if (a.length !== expected.length) out.push({ path, message: `expected ${expected.length} items, got ${a.length}` });
-    for (let i = 0; i < Math.min(a.length, expected.length); i++) compareValues(expected[i], a[i], `${path}[${i}]`, out);
+    for (let i = 0; i < Math.min(a.length, expected.length); i++) compareValues(expected[i], a[i], `${path}[${i}]`, out, opts);
     return out;
   }
   if (isObj(expected)) {
     const a = actual as Record<string, unknown>;
     for (const k of Object.keys(expected)) {
       if (!Object.hasOwn(a, k)) out.push({ path: `${path}.${k}`, message: 'missing key' });
-      else compareValues(expected[k], a[k], `${path}.${k}`, out);
+      else compareValues(expected[k], a[k], `${path}.${k}`, out, opts);
     }
     for (const k of Object.keys(a)) if (!Object.hasOwn(expected, k)) out.push({ path: `${path}.${k}`, message: 'unexpected key' });
     return out;
@@ -188,12 +195,12 @@ export function compareValues(expected: unknown, actual: unknown, path = '$', ou
 }
 
 /** `expect_subset`: every key given must be present with that value; other keys are free. */
-export function compareSubset(expected: Record<string, unknown>, actual: unknown): Mismatch[] {
+export function compareSubset(expected: Record<string, unknown>, actual: unknown, opts: CompareOptions = {}): Mismatch[] {
   if (!isObj(actual)) return [{ path: '$', message: `expected a map, got ${typeName(actual)}` }];
   const out: Mismatch[] = [];
   for (const k of Object.keys(expected)) {
     if (!Object.hasOwn(actual, k)) out.push({ path: `$.${k}`, message: 'missing key' });
-    else compareValues(expected[k], actual[k], `$.${k}`, out);
+    else compareValues(expected[k], actual[k], `$.${k}`, out, opts);
   }
   return out;
 }

@@ -33,6 +33,7 @@ export const python: Language = {
   name: 'python',
   ext: 'py',
   mainFile: 'solution.py',
+  numbers: 'distinct',
   toolchain() {
     if (toolchain) return toolchain;
     let version: string;
