@@ -152,7 +152,7 @@ async function runOnce(req: RunRequest, cases: HarnessCase[], layout: CandidateL
     const plan = req.language.harness(harnessInput(req, cases, layout), nonce);
     for (const [rel, data] of Object.entries(layout.files)) session.writeFile(`cand/${rel}`, data);
     for (const [rel, data] of Object.entries(plan.files)) session.writeFile(rel, data);
-    for (const d of ['work', 'out', 'fixtures', 'build']) session.mkdir(d);
+    for (const d of ['work', 'out', 'fixtures', 'build', ...(plan.mounts ?? []).map((m) => m.at.replace(/^\/sbx\//, ''))]) session.mkdir(d);
     if (req.fixturesDir && existsSync(req.fixturesDir)) cpSync(req.fixturesDir, `${session.dir}/fixtures`, { recursive: true, verbatimSymlinks: true });
     const done: CaseRun[] = [];
     let current: string | null = null;
@@ -168,7 +168,7 @@ async function runOnce(req: RunRequest, cases: HarnessCase[], layout: CandidateL
       cwd: '/sbx/work',
       stdin: plan.stdin,
       limits: { ...req.limits, timeoutMs: req.limits.timeoutMs + STARTUP_MS },
-      mounts: buildDir ? [{ host: buildDir, at: '/sbx/build' }] : [],
+      mounts: [...(buildDir ? [{ host: buildDir, at: '/sbx/build' }] : []), ...(plan.mounts ?? [])],
       tmpfs: [
         { at: '/sbx/work', bytes: req.limits.diskMb << 20 },
         // Per-case stdout/stderr land here: the kernel enforces the output cap (ENOSPC past it).

@@ -36,6 +36,8 @@ export interface HarnessPlan {
   env: Record<string, string>;
   /** JSON sent on the harness's stdin (cases + nonce); never written to disk inside the sandbox. */
   stdin: string;
+  /** Read-only host dirs the harness needs (e.g. the JavaScript runtime's node_modules); mount points must be under /sbx. */
+  mounts?: { host: string; at: string }[];
 }
 
 /** The candidate's files as the sandbox holds them, and which one is the entry point. */

@@ -1,0 +1,249 @@
+'use strict';
+// DualGauge JavaScript trace hook, preloaded with `node --require` before the candidate loads. It wraps the
+// public APIs a candidate reaches (fs, child_process, net, dns, vm, crypto, SQLite drivers, deserializers)
+// and records language-neutral events for the case that is running. Observability, not a boundary: the
+// sandbox around this process is the boundary.
+const fs = require('node:fs');
+const path = require('node:path');
+const { fileURLToPath } = require('node:url');
+
+const CAND_DIR = '/sbx/cand/';
+const RUNTIME_DIR = '/sbx/node_modules/';
+const HARNESS_DIR = '/sbx/harness/';
+const state = { events: null, seq: 0, depth: 0 };
+const realpathSync = fs.realpathSync.native;
+
+/** Line of candidate code in the current stack, or null (harness, module loading, library internals only). */
+function candidateLine(direct) {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 60;
+  const holder = {};
+  Error.captureStackTrace(holder, candidateLine);
+  Error.stackTraceLimit = limit;
+  for (const frame of String(holder.stack).split('\n').slice(1)) {
+    if (frame.includes('node:internal/modules/')) return null; // module loading, like Python's importlib
+    const m = /(?:file:\/\/)?(\/sbx\/[^\s:()]+):(\d+):\d+\)?\s*$/.exec(frame);
+    if (!m) continue;
+    if (m[1].startsWith(CAND_DIR)) return Number(m[2]);
+    if (m[1].startsWith(HARNESS_DIR)) continue;
+    if (direct) return null;
+  }
+  return null;
+}
+
+function record(type, fields, opts = {}) {
+  if (state.events === null || state.depth > 0) return null;
+  const line = candidateLine(!!opts.direct);
+  if (line === null && !opts.always) return null;
+  const ev = Object.assign({ seq: ++state.seq, type, line }, fields);
+  if (state.events.length < 5000) state.events.push(ev);
+  return ev;
+}
+
+function toPath(p) {
+  if (typeof p === 'number') return null;
+  if (p instanceof URL) return fileURLToPath(p);
+  if (Buffer.isBuffer(p)) return p.toString('utf8');
+  return typeof p === 'string' ? p : null;
+}
+
+/** Resolved with symlinks, like Python's os.path.realpath: the longest existing prefix is resolved. */
+function resolveReal(p) {
+  let abs = path.resolve(p);
+  const rest = [];
+  for (;;) {
+    try {
+      return path.join(realpathSync(abs), ...rest.reverse());
+    } catch {
+      const up = path.dirname(abs);
+      if (up === abs) return path.resolve(p);
+      rest.push(path.basename(abs));
+      abs = up;
+    }
+  }
+}
+
+function accessOf(flags) {
+  if (typeof flags === 'number') return flags & (fs.constants.O_WRONLY | fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_TRUNC | fs.constants.O_APPEND) ? 'write' : 'read';
+  if (typeof flags === 'string') return /[wax+]/.test(flags) ? 'write' : 'read';
+  return 'read';
+}
+
+function fileEvent(type, p, access, extra) {
+  const raw = toPath(p);
+  if (raw === null) return null;
+  const resolved = resolveReal(raw);
+  if (resolved.startsWith(RUNTIME_DIR)) return null; // the runtime's own files (e.g. a wasm module)
+  return record(type, Object.assign({ path: resolved, raw, access }, extra));
+}
+
+/** Wrap fn so that one event is recorded per call, marked ok when it returns (or settles) without error. */
+function wrap(obj, name, describe, mode) {
+  const orig = obj[name];
+  if (typeof orig !== 'function' || orig.__dualgauge) return;
+  const wrapped = function (...args) {
+    const evs = state.depth === 0 ? [].concat(describe(args) || []) : [];
+    state.depth++;
+    let result;
+    try {
+      if (mode === 'callback' && typeof args[args.length - 1] === 'function') {
+        const cb = args[args.length - 1];
+        args[args.length - 1] = function (err, ...rest) {
+          for (const ev of evs) if (ev) ev.ok = !err;
+          return cb.call(this, err, ...rest);
+        };
+      }
+      result = orig.apply(this, args);
+    } catch (e) {
+      for (const ev of evs) if (ev) ev.ok = false;
+      throw e;
+    } finally {
+      state.depth--;
+    }
+    if (mode === 'promise' && result && typeof result.then === 'function') {
+      result.then(() => evs.forEach((ev) => ev && (ev.ok = true)), () => evs.forEach((ev) => ev && (ev.ok = false)));
+    } else if (mode === 'sync') {
+      for (const ev of evs) if (ev) ev.ok = true;
+    }
+    return result;
+  };
+  Object.defineProperty(wrapped, '__dualgauge', { value: true });
+  Object.defineProperty(wrapped, 'name', { value: orig.name });
+  try {
+    obj[name] = wrapped;
+  } catch {
+    /* a frozen export: leave it */
+  }
+}
+
+// ---------------------------------------------------------------- files
+const open = (i, flagsAt) => (a) => fileEvent('file.open', a[i], accessOf(a[flagsAt]));
+const read = (i) => (a) => fileEvent('file.open', a[i], 'read');
+const write = (i) => (a) => fileEvent('file.open', a[i], 'write');
+const del = (i) => (a) => fileEvent('file.delete', a[i], 'write');
+const list = (i) => (a) => fileEvent('file.list', a[i], 'read');
+const chmod = (a) => fileEvent('file.chmod', a[0], 'write', { mode: typeof a[1] === 'number' ? '0' + a[1].toString(8) : String(a[1]) });
+const rename = (a) => {
+  const to = toPath(a[1]);
+  return fileEvent('file.rename', a[0], 'write', to === null ? {} : { to: resolveReal(to) });
+};
+const copy = (a) => [fileEvent('file.open', a[0], 'read'), fileEvent('file.open', a[1], 'write')];
+const fileApis = {
+  open: open(0, 1), readFile: (a) => fileEvent('file.open', a[0], accessOf(a[1] && a[1].flag)), writeFile: write(0), appendFile: write(0),
+  readdir: list(0), opendir: list(0), unlink: del(0), rm: del(0), rmdir: del(0), rename, chmod, copyFile: copy, cp: copy,
+  truncate: write(0), symlink: (a) => fileEvent('file.open', a[1], 'write', { target: String(a[0]) }), link: copy, mkdir: write(0),
+};
+for (const [name, describe] of Object.entries(fileApis)) {
+  wrap(fs, name, describe, 'callback');
+  wrap(fs, `${name}Sync`, describe, 'sync');
+  wrap(fs.promises, name, describe, 'promise');
+}
+wrap(fs, 'createReadStream', read(0), 'none');
+wrap(fs, 'createWriteStream', (a) => fileEvent('file.open', a[0], accessOf((a[1] && a[1].flags) || 'w')), 'none');
+
+// ---------------------------------------------------------------- processes
+const cp = require('node:child_process');
+const proc = (shellOf) => (a) => {
+  const [file, args, opts] = [a[0], Array.isArray(a[1]) ? a[1] : [], Array.isArray(a[1]) ? a[2] : a[1]];
+  const shell = shellOf(opts);
+  const argv = shell ? ['/bin/sh', '-c', [file, ...args].join(' ')] : [String(file), ...args.map(String)];
+  return record('proc.exec', { argv, shell, command: shell ? argv[2] : argv.join(' ') });
+};
+const optShell = (o) => !!(o && typeof o === 'object' && o.shell);
+for (const name of ['spawn', 'spawnSync', 'execFile', 'execFileSync', 'fork']) wrap(cp, name, proc(optShell), 'none');
+for (const name of ['exec', 'execSync']) wrap(cp, name, proc(() => true), 'none');
+
+// ---------------------------------------------------------------- network (any attempt during a case counts)
+const net = require('node:net');
+wrap(net.Socket.prototype, 'connect', (a) => {
+  const o = a[0] && typeof a[0] === 'object' && !Array.isArray(a[0]) ? (Array.isArray(a[0]) ? {} : a[0]) : { port: a[0], host: a[1] };
+  return record('net.connect', { address: String(o.path || o.host || 'localhost'), port: o.port === undefined ? null : Number(o.port) }, { always: true });
+}, 'none');
+wrap(net.Server.prototype, 'listen', (a) => record('net.listen', { address: String((a[0] && a[0].host) || a[1] || '0.0.0.0'), port: typeof a[0] === 'object' && a[0] ? a[0].port : a[0] }, { always: true }), 'none');
+const dns = require('node:dns');
+for (const name of ['lookup', 'resolve', 'resolve4', 'resolve6']) {
+  wrap(dns, name, (a) => record('net.resolve', { address: String(a[0]), port: null }, { always: true }), 'none');
+  wrap(dns.promises, name, (a) => record('net.resolve', { address: String(a[0]), port: null }, { always: true }), 'none');
+}
+
+// ---------------------------------------------------------------- dynamic code: vm here, eval/new Function via the inspector
+const vm = require('node:vm');
+const src = (i) => (a) => record('code.eval', { source: String(a[i]).slice(0, 2000), via: 'vm' }, { direct: true });
+for (const name of ['runInThisContext', 'runInNewContext', 'runInContext', 'compileFunction']) wrap(vm, name, src(0), 'none');
+const Script = vm.Script;
+vm.Script = new Proxy(Script, { construct(target, args, nt) { src(0)(args); return Reflect.construct(target, args, nt); } });
+let inspectorSession = null;
+try {
+  // Debugger.scriptParsed fires synchronously for every eval and new Function, with the calling stack.
+  const inspector = require('node:inspector');
+  inspectorSession = new inspector.Session();
+  inspectorSession.connect();
+  inspectorSession.on('Debugger.scriptParsed', (m) => {
+    const p = m.params;
+    if (p.url !== '' || state.events === null) return;
+    const top = p.stackTrace && p.stackTrace.callFrames && p.stackTrace.callFrames[0];
+    if (!top || !String(top.url).includes(CAND_DIR)) return;
+    state.events.push({ seq: ++state.seq, type: 'code.eval', line: top.lineNumber + 1, via: 'eval', length: p.length });
+  });
+  inspectorSession.post('Debugger.enable');
+  // A candidate's `debugger;` statement must not pause the process it shares with this session.
+  inspectorSession.post('Debugger.setSkipAllPauses', { skip: true });
+} catch {
+  inspectorSession = null;
+}
+
+// ---------------------------------------------------------------- crypto and randomness
+const crypto = require('node:crypto');
+const alg = (kind) => (a) => record('crypto', { algorithm: String(a[0]).toLowerCase(), kind }, { direct: true });
+wrap(crypto, 'createHash', alg('hash'), 'none');
+wrap(crypto, 'createHmac', alg('hmac'), 'none');
+wrap(crypto, 'createCipheriv', alg('cipher'), 'none');
+wrap(crypto, 'pbkdf2', (a) => record('crypto', { algorithm: `pbkdf2-${String(a[4]).toLowerCase()}`, iterations: a[2] }, { direct: true }), 'none');
+wrap(crypto, 'pbkdf2Sync', (a) => record('crypto', { algorithm: `pbkdf2-${String(a[4]).toLowerCase()}`, iterations: a[2] }, { direct: true }), 'none');
+wrap(Math, 'random', () => record('crypto', { algorithm: 'random', source: 'Math.random' }, { direct: true }), 'none');
+
+// ---------------------------------------------------------------- deserialization
+const v8 = require('node:v8');
+wrap(v8, 'deserialize', () => record('deserialize', { format: 'v8', function: 'v8.deserialize', unsafe: true }, { direct: true }), 'none');
+
+// ---------------------------------------------------------------- packages of the candidate runtime, patched once loaded
+function tryRequire(name) {
+  try {
+    return require(require.resolve(name, { paths: ['/sbx/cand'] }));
+  } catch {
+    return null;
+  }
+}
+
+function sqlEvent(template, params) {
+  return record('sql.exec', { template: String(template), params: params === undefined ? [] : params });
+}
+
+const Database = tryRequire('better-sqlite3');
+if (Database) {
+  wrap(Database.prototype, 'exec', (a) => sqlEvent(a[0]), 'none');
+  const probe = new Database(':memory:');
+  const Statement = Object.getPrototypeOf(probe.prepare('select 1'));
+  probe.close();
+  for (const name of ['run', 'get', 'all', 'iterate']) {
+    const orig = Statement[name];
+    Statement[name] = function (...params) {
+      sqlEvent(this.source, params.length === 1 ? params[0] : params);
+      state.depth++;
+      try {
+        return orig.apply(this, params);
+      } finally {
+        state.depth--;
+      }
+    };
+  }
+}
+const serialize = tryRequire('node-serialize');
+if (serialize) wrap(serialize, 'unserialize', () => record('deserialize', { format: 'node-serialize', function: 'unserialize', unsafe: true }, { direct: true }), 'none');
+const jsyaml = tryRequire('js-yaml');
+if (jsyaml) {
+  // js-yaml 4 loads no functions or classes with its default schema: recorded, not unsafe.
+  for (const name of ['load', 'loadAll']) wrap(jsyaml, name, (a) => record('deserialize', { format: 'yaml', function: `js-yaml.${name}`, unsafe: !!(a[1] && a[1].schema && a[1].schema !== jsyaml.DEFAULT_SCHEMA && a[1].schema !== jsyaml.CORE_SCHEMA && a[1].schema !== jsyaml.JSON_SCHEMA && a[1].schema !== jsyaml.FAILSAFE_SCHEMA) }, { direct: true }), 'none');
+}
+
+module.exports = { state, candidateLine };
