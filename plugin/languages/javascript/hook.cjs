@@ -156,7 +156,9 @@ for (const name of ['exec', 'execSync']) wrap(cp, name, proc(() => true), 'none'
 // ---------------------------------------------------------------- network (any attempt during a case counts)
 const net = require('node:net');
 wrap(net.Socket.prototype, 'connect', (a) => {
-  const o = a[0] && typeof a[0] === 'object' && !Array.isArray(a[0]) ? (Array.isArray(a[0]) ? {} : a[0]) : { port: a[0], host: a[1] };
+  // net.connect() hands the socket its arguments already normalized as [[options, callback]].
+  const first = Array.isArray(a[0]) ? a[0][0] : a[0];
+  const o = first && typeof first === 'object' ? first : { port: first, host: a[1] };
   return record('net.connect', { address: String(o.path || o.host || 'localhost'), port: o.port === undefined ? null : Number(o.port) }, { always: true });
 }, 'none');
 wrap(net.Server.prototype, 'listen', (a) => record('net.listen', { address: String((a[0] && a[0].host) || a[1] || '0.0.0.0'), port: typeof a[0] === 'object' && a[0] ? a[0].port : a[0] }, { always: true }), 'none');
@@ -183,7 +185,12 @@ try {
     if (p.url !== '' || state.events === null) return;
     const top = p.stackTrace && p.stackTrace.callFrames && p.stackTrace.callFrames[0];
     if (!top || !String(top.url).includes(CAND_DIR)) return;
-    state.events.push({ seq: ++state.seq, type: 'code.eval', line: top.lineNumber + 1, via: 'eval', length: p.length });
+    let source = null;
+    // In-process sessions answer synchronously, so the source is there before the eval runs.
+    inspectorSession.post('Debugger.getScriptSource', { scriptId: p.scriptId }, (err, res) => {
+      source = err ? null : String(res.scriptSource).slice(0, 2000);
+    });
+    state.events.push({ seq: ++state.seq, type: 'code.eval', line: top.lineNumber + 1, via: 'eval', source, length: p.length });
   });
   inspectorSession.post('Debugger.enable');
   // A candidate's `debugger;` statement must not pause the process it shares with this session.
