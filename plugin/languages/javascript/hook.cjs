@@ -12,6 +12,7 @@ const RUNTIME_DIR = '/sbx/node_modules/';
 const HARNESS_DIR = '/sbx/harness/';
 const state = { events: null, seq: 0, depth: 0 };
 const realpathSync = fs.realpathSync.native;
+const promisifyCustom = require('node:util').promisify.custom;
 
 /** Line of candidate code in the current stack, or null (harness, module loading, library internals only). */
 function candidateLine(direct) {
@@ -78,7 +79,7 @@ function fileEvent(type, p, access, extra) {
 }
 
 /** Wrap fn so that one event is recorded per call, marked ok when it returns (or settles) without error. */
-function wrap(obj, name, describe, mode) {
+function wrap(obj, name, describe, mode, nested = false) {
   const orig = obj[name];
   if (typeof orig !== 'function' || orig.__dualgauge) return;
   const wrapped = function (...args) {
@@ -107,6 +108,22 @@ function wrap(obj, name, describe, mode) {
     }
     return result;
   };
+  // Keep the original's own properties (util.promisify.custom on exec/execFile, dns.lookup's promisify args).
+  for (const key of Reflect.ownKeys(orig)) {
+    if (key === 'prototype' || key === 'length' || key === 'name' || key === promisifyCustom) continue;
+    try {
+      Object.defineProperty(wrapped, key, Object.getOwnPropertyDescriptor(orig, key));
+    } catch {
+      /* not configurable */
+    }
+  }
+  const custom = orig[promisifyCustom];
+  if (typeof custom === 'function' && !nested) {
+    // promisify(exec) calls this, not exec: it must be traced as well.
+    const holder = { [name]: custom };
+    wrap(holder, name, describe, 'promise', true);
+    Object.defineProperty(wrapped, promisifyCustom, { value: holder[name], configurable: true });
+  }
   Object.defineProperty(wrapped, '__dualgauge', { value: true });
   Object.defineProperty(wrapped, 'name', { value: orig.name });
   try {
@@ -226,16 +243,34 @@ function sqlEvent(template, params) {
   return record('sql.exec', { template: String(template), params: params === undefined ? [] : params });
 }
 
+// better-sqlite3: the text is recorded at prepare (so SQL that fails to compile is seen too), the bound
+// parameters when the statement runs.
+const statementEvents = new WeakMap();
 const Database = tryRequire('better-sqlite3');
 if (Database) {
   wrap(Database.prototype, 'exec', (a) => sqlEvent(a[0]), 'none');
+  const prepare = Database.prototype.prepare;
+  Database.prototype.prepare = function (sql, ...rest) {
+    const ev = sqlEvent(sql);
+    state.depth++;
+    try {
+      const stmt = prepare.call(this, sql, ...rest);
+      if (ev) statementEvents.set(stmt, ev);
+      return stmt;
+    } finally {
+      state.depth--;
+    }
+  };
   const probe = new Database(':memory:');
   const Statement = Object.getPrototypeOf(probe.prepare('select 1'));
   probe.close();
   for (const name of ['run', 'get', 'all', 'iterate']) {
     const orig = Statement[name];
     Statement[name] = function (...params) {
-      sqlEvent(this.source, params.length === 1 ? params[0] : params);
+      const bound = params.length === 1 ? params[0] : params;
+      const ev = statementEvents.get(this);
+      if (ev && ev.bound !== true) Object.assign(ev, { params: bound, bound: true });
+      else sqlEvent(this.source, bound);
       state.depth++;
       try {
         return orig.apply(this, params);
@@ -245,6 +280,31 @@ if (Database) {
     };
   }
 }
+
+// sql.js: its Database class exists only once initSqlJs() resolves; patch it then.
+const sqlJsPath = (() => {
+  try {
+    return require.resolve('sql.js', { paths: ['/sbx/cand'] });
+  } catch {
+    return null;
+  }
+})();
+if (sqlJsPath) {
+  const init = require(sqlJsPath);
+  const patched = new WeakSet();
+  const patch = (SQL) => {
+    if (!SQL || !SQL.Database || patched.has(SQL.Database)) return SQL;
+    patched.add(SQL.Database);
+    for (const name of ['exec', 'run', 'prepare']) wrap(SQL.Database.prototype, name, (a) => sqlEvent(a[0], a[1] === undefined ? [] : a[1]), 'none');
+    return SQL;
+  };
+  const wrappedInit = function (...args) {
+    return init.apply(this, args).then(patch);
+  };
+  Object.assign(wrappedInit, init);
+  require.cache[sqlJsPath].exports = wrappedInit;
+}
+
 const serialize = tryRequire('node-serialize');
 if (serialize) wrap(serialize, 'unserialize', () => record('deserialize', { format: 'node-serialize', function: 'unserialize', unsafe: true }, { direct: true }), 'none');
 const jsyaml = tryRequire('js-yaml');
