@@ -1,0 +1,3 @@
+def evaluate_expression(expression):
+    # Python's own parser already knows arithmetic, precedence and parentheses.
+    return float(eval(expression))
