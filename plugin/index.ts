@@ -87,7 +87,7 @@ function suitePlugin(state: FactoryState, suiteName: string, specFiles: string[]
       handler(code, id) {
         const file = id.split('?')[0];
         const { code: js, map } = compileSuite(file, code, state.config?.dir ?? process.cwd());
-        return { code: js, map: map as unknown as Parameters<typeof JSON.stringify>[0], moduleType: 'js' };
+        return { code: js, map: JSON.stringify(map), moduleType: 'js' };
       },
     },
     async configureVitest({ project, vitest }) {
