@@ -1,10 +1,11 @@
 /** The language registry: adding a language = one module implementing `Language`, registered here. */
 import type { LanguageName } from '../config/types.js';
 import { javascript } from './javascript/index.js';
+import { cpp } from './cpp/index.js';
 import { python } from './python/index.js';
 import type { Language } from './types.js';
 
-const registry: Partial<Record<LanguageName, Language>> = { python, javascript };
+const registry: Partial<Record<LanguageName, Language>> = { python, javascript, cpp };
 
 export function getLanguage(name: LanguageName): Language | undefined {
   return registry[name];

@@ -5,6 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, rmSync } from 'node:fs';
 import { buildCandidate } from './build-candidate.js';
+import { StringDecoder } from 'node:string_decoder';
+import { mib } from '../sandbox/bwrap.js';
 import type { Limits } from '../config/types.js';
 import type { Sandbox } from '../sandbox/types.js';
 import type { Interface } from '../spec/task.js';
@@ -55,6 +57,8 @@ export interface RunRequest {
   cases: HarnessCase[];
   fixturesDir: string | null;
   env: Record<string, string>;
+  /** The task's build settings for this language. */
+  build?: { libs?: string[]; flags?: string[] };
   limits: Limits;
   signal?: AbortSignal;
 }
@@ -111,7 +115,7 @@ export async function runCandidate(req: RunRequest): Promise<CandidateRun> {
 }
 
 function harnessInput(req: RunRequest, cases: HarnessCase[], layout: CandidateLayout): HarnessInput {
-  return { itf: req.itf, cases, candDir: CAND_DIR, candFile: `${CAND_DIR}/${layout.mainFile}`, outputCap: req.limits.outputBytes };
+  return { itf: req.itf, cases, candDir: CAND_DIR, candFile: `${CAND_DIR}/${layout.mainFile}`, outputCap: req.limits.outputBytes, build: req.build };
 }
 
 interface KillInfo {
@@ -161,6 +165,7 @@ async function runOnce(req: RunRequest, cases: HarnessCase[], layout: CandidateL
     let trusted = true;
     let bye = false;
     let pending = '';
+    const decoder = new StringDecoder('utf8');
     let eventsBefore = { oom: 0, pidsMax: 0 };
     const handle = session.exec({
       argv: plan.argv,
@@ -170,13 +175,14 @@ async function runOnce(req: RunRequest, cases: HarnessCase[], layout: CandidateL
       limits: { ...req.limits, timeoutMs: req.limits.timeoutMs + STARTUP_MS },
       mounts: [...(buildDir ? [{ host: buildDir, at: '/sbx/build' }] : []), ...(plan.mounts ?? [])],
       tmpfs: [
-        { at: '/sbx/work', bytes: req.limits.diskMb << 20 },
+        { at: '/sbx/work', bytes: mib(req.limits.diskMb) },
         // Per-case stdout/stderr land here: the kernel enforces the output cap (ENOSPC past it).
         { at: '/sbx/out', bytes: req.limits.outputBytes * 2 + 65536 },
       ],
       signal: req.signal,
       onChannel: (chunk) => {
-        pending += chunk.toString('utf8');
+        // A decoder keeps a UTF-8 character split across two chunks whole.
+        pending += decoder.write(chunk);
         let nl: number;
         while ((nl = pending.indexOf('\n')) >= 0) {
           const line = pending.slice(0, nl);
@@ -210,7 +216,7 @@ async function runOnce(req: RunRequest, cases: HarnessCase[], layout: CandidateL
             // The counter may be read late (several lines in one chunk), so a raise of EAGAIN from fork also counts.
             const run = toCaseRun(msg, req.limits.outputBytes);
             const now = handle.limitEvents();
-            const eagain = run.status === 'raised' && run.error?.errno === 11 && run.error.type === 'BlockingIOError';
+            const eagain = run.status === 'raised' && run.error?.errno === 11;
             done.push({ ...run, processLimitHit: now.pidsMax > eventsBefore.pidsMax || eagain });
             eventsBefore = now;
           }

@@ -27,6 +27,8 @@ export interface HarnessInput {
   candDir: string;
   candFile: string;
   outputCap: number;
+  /** The task's build settings for this language (`build: {cpp: {libs, flags}}`). */
+  build?: { libs?: string[]; flags?: string[] };
 }
 
 export interface HarnessPlan {
@@ -48,8 +50,8 @@ export interface CandidateLayout {
 
 /** A compile step, run once per candidate in its own sandbox; outputs go to /sbx/build. */
 export interface BuildPlan {
-  /** Files to write under /sbx (e.g. build/driver.cpp is not allowed: /sbx/build is the output dir). */
-  files: Record<string, string>;
+  /** Files to write under /sbx (not under /sbx/build, the output dir). */
+  files: Record<string, string | Buffer>;
   argv: string[];
   env: Record<string, string>;
   /** Memory and time a compiler needs, which candidates' limits would not give it. */

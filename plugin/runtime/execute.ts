@@ -74,6 +74,7 @@ export async function executeCandidate(opts: {
         cases,
         limits,
         env: opts.task.env,
+        build: opts.task.build,
       }),
     )
     .digest('hex');
@@ -87,6 +88,7 @@ export async function executeCandidate(opts: {
     cases,
     fixturesDir: opts.task.fixturesDir,
     env: opts.task.env,
+    build: (opts.task.build as Partial<Record<LanguageName, { libs?: string[]; flags?: string[] }>>)[opts.language],
     limits,
     signal: opts.signal,
   });

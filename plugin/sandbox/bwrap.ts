@@ -2,7 +2,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants as osConstants, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DualGaugeError } from '../errors.js';
 import { detectCgroups, ExecCgroup } from './cgroup.js';
@@ -14,6 +14,8 @@ const BWRAP = process.env.DUALGAUGE_BWRAP || '/usr/bin/bwrap';
 const PRLIMIT = '/usr/bin/prlimit';
 /** Result channel cap: traces are bigger than stdout, but a flood must still stop. */
 const CHANNEL_CAP = 64 << 20;
+/** Bytes in n MiB; not `n << 20`, which overflows int32 from 2048 MiB. */
+export const mib = (n: number) => n * 1024 * 1024;
 /** Host uids for sandboxes: one per worker slot so RLIMIT_NPROC counts per slot (pitfall: root is exempt). */
 const SLOT_UID_BASE = 61000;
 /** Bumped when the sandbox's layout or argv changes what a candidate can see: part of the execution cache key. */
@@ -32,6 +34,11 @@ export function checkBwrap(): void {
       hint: 'user namespaces must be enabled (sysctl kernel.unprivileged_userns_clone=1) or run as root',
     });
   }
+}
+
+function signalName(n: number): NodeJS.Signals | null {
+  const entry = Object.entries(osConstants.signals).find(([, v]) => v === n);
+  return entry ? (entry[0] as NodeJS.Signals) : null;
 }
 
 export function slotUid(): { uid: number; gid: number } | null {
@@ -79,16 +86,16 @@ class BwrapSession implements Session {
     const l = req.limits;
     const cg = detectCgroups();
     const name = `${process.pid}-${randomBytes(4).toString('hex')}`;
-    const cgroup = cg ? new ExecCgroup(cg, name, { memoryBytes: l.memoryMb << 20, processes: l.processes }, this.owner) : null;
+    const cgroup = cg ? new ExecCgroup(cg, name, { memoryBytes: mib(l.memoryMb), processes: l.processes }, this.owner) : null;
     const rl = [
       `--cpu=${l.cpuS}:${l.cpuS + 1}`,
       `--nofile=${l.openFiles}`,
-      `--fsize=${Math.max(l.diskMb, 1) << 20}`,
+      `--fsize=${mib(Math.max(l.diskMb, 1))}`,
       '--core=0',
       // With a pids cgroup, the cgroup enforces the limit (and tells which case hit it); the rlimit is a backstop.
       `--nproc=${cg?.pidsRoot ? l.processes * 4 : l.processes}`,
     ];
-    if (!cgroup?.dirs.length || !cg?.memoryRoot) rl.push(`--as=${(l.memoryMb + 256) << 20}`);
+    if (!cgroup?.dirs.length || !cg?.memoryRoot) rl.push(`--as=${mib(l.memoryMb + 256)}`);
     const bw = [
       '--unshare-all', '--unshare-user', '--uid', '65534', '--gid', '65534',
       '--die-with-parent', '--new-session', '--disable-userns', '--hostname', 'sbx',
@@ -97,7 +104,7 @@ class BwrapSession implements Session {
       '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--symlink', 'usr/bin', '/bin', '--symlink', 'usr/sbin', '/sbin',
       '--ro-bind-try', '/etc/alternatives', '/etc/alternatives',
       '--proc', '/proc', '--ro-bind', '/proc/sys', '/proc/sys', '--dev', '/dev',
-      '--size', String(Math.max(l.diskMb, 1) << 20), '--tmpfs', '/tmp',
+      '--size', String(mib(Math.max(l.diskMb, 1))), '--tmpfs', '/tmp',
       '--ro-bind', this.dir, '/sbx',
     ];
     for (const t of req.tmpfs ?? []) bw.push('--size', String(t.bytes), '--tmpfs', t.at);
@@ -171,9 +178,11 @@ class BwrapSession implements Session {
           else if (cgroup.pidsLimitHit() && code !== 0) limitHit = 'processes';
         }
         void cgroup?.remove();
+        // bwrap reports a child killed by a signal as exit 128 + n: give the signal its name.
+        const bySignal = signal === null && code !== null && code > 128 && code < 128 + 65 ? signalName(code - 128) : null;
         resolve({
-          exitCode: code,
-          signal,
+          exitCode: bySignal ? null : code,
+          signal: bySignal ?? signal,
           stdout: Buffer.concat(out),
           stderr: Buffer.concat(err),
           channel: Buffer.concat(chan),
