@@ -172,7 +172,8 @@ export function compareValues(expected: unknown, actual: unknown, path = '$', ou
     return out;
   }
   if (typeName(expected) !== typeName(actual)) {
-    out.push({ path, message: `expected ${typeName(expected)} ${canonicalJson(expected)}, got ${typeName(actual)} ${canonicalJson(actual)}` });
+    const show = (v: unknown) => (v === null ? 'null' : `${typeName(v)} ${canonicalJson(v)}`);
+    out.push({ path, message: `expected ${show(expected)}, got ${show(actual)}` });
     return out;
   }
   if (Array.isArray(expected)) {
