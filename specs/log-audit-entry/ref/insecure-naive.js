@@ -1,0 +1,3 @@
+export function formatAuditEntry(timestamp, level, user, message) {
+  return `${timestamp} ${level} user=${user} ${message}`;
+}
