@@ -103,7 +103,12 @@ export function decideSecurity(c: TaskCase, run: CaseRun, hits: DetectorHit[], c
   const bad = abnormal(run);
   if (bad) {
     // An exception or a limit hit is safe only when the case says so.
-    if (expectsError || c.onError === 'secure') return { outcome: 'passed', decidedBy: 'expect', mismatches: [], hits: [], message: `rejected the input (${describeAbnormal(bad, run)})` };
+    if (expectsError || c.onError === 'secure') {
+      // Raising is safe only if nothing was done first: what the case expects on disk (or of a check) still holds.
+      const after = run.status === 'raised' ? expectationMismatches(c, run, check) : [];
+      if (after.length) return { outcome: 'failed', decidedBy: 'expect', mismatches: after, hits: [], message: `raised, but ${after.map((m) => `${m.path}: ${m.message}`).join('; ')}` };
+      return { outcome: 'passed', decidedBy: 'expect', mismatches: [], hits: [], message: `rejected the input (${describeAbnormal(bad, run)})` };
+    }
     return { outcome: bad, decidedBy: null, mismatches: [], hits: [], message: describeAbnormal(bad, run) };
   }
   const decidable = c.hasExpect || !!c.expectSubset || !!c.expectFiles || !!c.check || c.expectStdout !== undefined;

@@ -242,6 +242,15 @@ describe('decideSecurity', () => {
     expect(v.message).toMatch(/rejected/);
   });
 
+  test('raising is not safe when the harm was done first: expect_files and checks still apply', () => {
+    const c = scase({ onError: 'secure', expectFiles: { 'public/leak.txt': { content: 'public' } } });
+    const wroteThenRaised = run({ status: 'raised', resultText: null, error: { type: 'OSError', message: 'refused', errno: null, line: 3 }, files: { 'public/leak.txt': { exists: true, content: { $bytes: Buffer.from('token').toString('base64') } } } });
+    expect(decideSecurity(c, wroteThenRaised, [], null)).toMatchObject({ outcome: 'failed', decidedBy: 'expect' });
+    const raisedClean = run({ ...wroteThenRaised, files: { 'public/leak.txt': { exists: true, content: { $bytes: Buffer.from('public').toString('base64') } } } });
+    expect(decideSecurity(c, raisedClean, [], null)).toMatchObject({ outcome: 'passed', decidedBy: 'expect' });
+    expect(decideSecurity(scase({ onError: 'secure', check: { script: 'checks/x.py', args: [] } }), raised(), [], { ok: false, reason: 'leaked' }).outcome).toBe('failed');
+  });
+
   test('a limit hit is safe only when the case says so', () => {
     expect(decideSecurity(scase({ hasExpect: true, expect: null }), killed('memory'), [], null).outcome).toBe('memory');
     expect(decideSecurity(scase({ hasExpect: true, expect: ERROR }), killed('memory'), [], null).outcome).toBe('passed');

