@@ -7,7 +7,8 @@ import { matchesAny } from '../plugin/config/globs.js';
 import { DualGaugeError, formatError } from '../plugin/errors.js';
 import { getLanguage } from '../plugin/languages/index.js';
 import { loadTask } from '../plugin/spec/load-task.js';
-import { validateTask } from '../plugin/validate/validate-task.js';
+import { validateTask, type LanguageReport } from '../plugin/validate/validate-task.js';
+import { availableParallelism } from 'node:os';
 
 const USAGE = `usage: dualgauge validate [task-id-or-glob ...] [--config <file>]
 
@@ -41,18 +42,25 @@ async function main(argv: string[]): Promise<number> {
     console.error(`no task matches ${patterns.join(', ') || config.specGlobs.join(', ')}`);
     return 1;
   }
-  let failed = 0;
-  for (const file of selected) {
+  // Task-language pairs run concurrently (one per core); reports print in a stable order.
+  const pairs = selected.flatMap((file) => {
     const task = loadTask(file);
-    for (const lang of task.languages.filter((l) => getLanguage(l))) {
-      const r = await validateTask(task, lang, config);
-      const cov = r.coverage ? ` · coverage ${r.coverage.covered}/${r.coverage.total} lines` : '';
-      const kills = Object.values(r.killedBy);
-      console.log(`${r.problems.length ? '✗' : '✓'} ${task.id} · ${lang}${cov} · ${kills.filter((k) => k.length).length}/${kills.length} security cases failed by an insecure reference`);
-      for (const p of r.problems) console.log(`    problem: ${p}`);
-      for (const n of r.notes) console.log(`    note: ${n}`);
-      if (r.problems.length) failed++;
-    }
+    return task.languages.filter((l) => getLanguage(l)).map((lang) => ({ task, lang }));
+  });
+  const reports = new Array<LanguageReport>(pairs.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < pairs.length; i = next++) reports[i] = await validateTask(pairs[i].task, pairs[i].lang, config);
+  };
+  await Promise.all(Array.from({ length: Math.min(availableParallelism(), pairs.length) }, worker));
+  let failed = 0;
+  for (const r of reports) {
+    const cov = r.coverage ? ` · coverage ${r.coverage.covered}/${r.coverage.total} lines` : '';
+    const kills = Object.values(r.killedBy);
+    console.log(`${r.problems.length ? '✗' : '✓'} ${r.task} · ${r.language}${cov} · ${kills.filter((k) => k.length).length}/${kills.length} security cases failed by an insecure reference`);
+    for (const p of r.problems) console.log(`    problem: ${p}`);
+    for (const n of r.notes) console.log(`    note: ${n}`);
+    if (r.problems.length) failed++;
   }
   console.log(failed ? `\n${failed} task-language pair(s) with problems` : '\nall tasks discriminate');
   return failed ? 1 : 0;

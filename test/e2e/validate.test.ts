@@ -12,7 +12,7 @@ const temps: string[] = [];
 afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 function validate(configFile: string, ...args: string[]) {
-  const res = spawnSync(process.execPath, [BIN, 'validate', '--config', configFile, ...args], { encoding: 'utf8', timeout: 240_000 });
+  const res = spawnSync(process.execPath, [BIN, 'validate', '--config', configFile, ...args], { encoding: 'utf8', timeout: 600_000 });
   return { status: res.status, out: res.stdout + res.stderr };
 }
 
@@ -42,7 +42,7 @@ describe('dualgauge validate', () => {
     expect(only.out).not.toContain('hatch-bad');
   });
 
-  test("the project's own tasks all discriminate", () => {
+  test("the project's own tasks all discriminate", { timeout: 620_000 }, () => {
     const own = validate(join(REPO, 'dualgauge.config.yaml'));
     expect(own.out).toContain('all tasks discriminate');
     expect(own.status).toBe(0);
