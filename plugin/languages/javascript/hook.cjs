@@ -186,6 +186,13 @@ for (const name of ['lookup', 'resolve', 'resolve4', 'resolve6']) {
   wrap(dns.promises, name, (a) => record('net.resolve', { address: String(a[0]), port: null }, { always: true }), 'none');
 }
 
+// fetch() (undici, inside Node) connects through its own reference to net: diagnostics_channel sees it.
+const dc = require('node:diagnostics_channel');
+dc.subscribe('undici:client:beforeConnect', (m) => {
+  const p = (m && m.connectParams) || {};
+  record('net.connect', { address: String(p.hostname || p.host || ''), port: p.port ? Number(p.port) : null, via: 'fetch' }, { always: true });
+});
+
 // ---------------------------------------------------------------- dynamic code: vm here, eval/new Function via the inspector
 const vm = require('node:vm');
 const src = (i) => (a) => record('code.eval', { source: String(a[i]).slice(0, 2000), via: 'vm' }, { direct: true });
