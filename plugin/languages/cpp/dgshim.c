@@ -255,6 +255,9 @@ void dgshim_set_child_fd(int fd) {
 }
 
 /* ------------------------------------------------------------------ paths */
+/* Set by open wrappers for O_NOFOLLOW: the last component is the link itself, never its target. */
+static __thread int tl_nofollow;
+
 /* Like Python's os.path.realpath (non-strict): symlinks resolved as far as the path exists. */
 static char *resolve_path(int dirfd, const char *path) {
   char base[PATH_MAX];
@@ -302,7 +305,10 @@ static char *resolve_path(int dirfd, const char *path) {
     resolved[newlen] = 0;
     p += n;
     struct stat st;
-    if (links < 40 && lstat(resolved, &st) == 0 && S_ISLNK(st.st_mode)) {
+    const char *after = p;
+    while (*after == '/') after++;
+    int last = *after == 0;
+    if (links < 40 && !(last && tl_nofollow) && lstat(resolved, &st) == 0 && S_ISLNK(st.st_mode)) {
       char target[PATH_MAX];
       ssize_t t = readlink(resolved, target, sizeof target - 1);
       if (t > 0) {
@@ -398,7 +404,9 @@ static mode_t va_mode(int flags, va_list ap) {
     va_end(ap);                                                                         \
     REAL(name, int (*)(const char *, int, ...));                                        \
     int idx = -1;                                                                       \
+    tl_nofollow = (flags & O_NOFOLLOW) != 0;                                            \
     if (tracing()) idx = file_event((flags & O_DIRECTORY) ? "file.list" : "file.open", AT_FDCWD, path, access_of_flags(flags), RA()); \
+    tl_nofollow = 0;                                                                    \
     int r = CALL(real_##name(path, flags, mode));                                       \
     OK_AFTER(idx, r >= 0);                                                              \
     return r;                                                                           \
@@ -414,7 +422,9 @@ OPEN_WRAPPER(open64)
     va_end(ap);                                                                         \
     REAL(name, int (*)(int, const char *, int, ...));                                   \
     int idx = -1;                                                                       \
+    tl_nofollow = (flags & O_NOFOLLOW) != 0;                                            \
     if (tracing()) idx = file_event((flags & O_DIRECTORY) ? "file.list" : "file.open", dirfd, path, access_of_flags(flags), RA()); \
+    tl_nofollow = 0;                                                                    \
     int r = CALL(real_##name(dirfd, path, flags, mode));                                \
     OK_AFTER(idx, r >= 0);                                                              \
     return r;                                                                           \
@@ -426,7 +436,9 @@ OPENAT_WRAPPER(openat64)
   int name(const char *path, int flags) {                                               \
     REAL(name, int (*)(const char *, int));                                             \
     int idx = -1;                                                                       \
+    tl_nofollow = (flags & O_NOFOLLOW) != 0;                                            \
     if (tracing()) idx = file_event("file.open", AT_FDCWD, path, access_of_flags(flags), RA()); \
+    tl_nofollow = 0;                                                                    \
     int r = CALL(real_##name(path, flags));                                             \
     OK_AFTER(idx, r >= 0);                                                              \
     return r;                                                                           \
