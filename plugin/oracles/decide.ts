@@ -6,7 +6,7 @@ import type { CaseRun } from '../languages/run-candidate.js';
 import type { DecidedBy, Outcome } from '../results/outcomes.js';
 import type { TaskCase } from '../spec/task.js';
 import { compareSubset, compareValues, isErrorExpectation, parseCanonical, type Mismatch } from '../spec/values.js';
-import type { DetectorHit } from './detectors.js';
+import { runDetector, type DetectorHit } from './detectors.js';
 
 export interface CheckResult {
   ok: boolean;
@@ -129,4 +129,16 @@ function describeAbnormal(o: Outcome, run: CaseRun): string {
     return `${why}${k.signal ? ` (signal ${k.signal})` : k.exitCode !== null ? ` (exit ${k.exitCode})` : ''}${k.detail ? `: ${k.detail}` : ''}${k.stderrTail ? `\n${k.stderrTail.slice(-500)}` : ''}`;
   }
   return o;
+}
+
+/** Whether a case's property check runs: the call must have returned or raised (not been killed). */
+export function checkApplies(c: TaskCase, run: CaseRun): boolean {
+  return !!c.check && (run.status === 'returned' || run.status === 'raised');
+}
+
+/** The verdict of one case: the functional oracle, or detectors then the security decision table. */
+export function decideCase(c: TaskCase, run: CaseRun, check: CheckResult | null, baselineCpuMs?: number): Verdict {
+  if (c.kind === 'functional') return decideFunctional(c, run, check);
+  const hits = run.status === 'killed' ? [] : c.detect.flatMap((d) => runDetector(d, { input: c.input, run, baselineCpuMs }));
+  return decideSecurity(c, run, hits, check);
 }

@@ -3,20 +3,19 @@
  * models and languages, run each candidate once, and turn each case into a verdict on its Vitest test.
  */
 import { inject, type TestContext } from 'vitest';
-import { join } from 'node:path';
 import type { LanguageName, ModelSpec } from '../config/types.js';
 import { matchesAny } from '../config/globs.js';
 import { resolveSamples, type Sample } from '../generation/samples.js';
 import { getLanguage } from '../languages/index.js';
 import type { CandidateRun, CaseRun } from '../languages/run-candidate.js';
-import { decideFunctional, decideSecurity, type CheckResult, type Verdict } from '../oracles/decide.js';
-import { needsBaseline, runDetector } from '../oracles/detectors.js';
+import { checkApplies, decideCase, type CheckResult, type Verdict } from '../oracles/decide.js';
+import { needsBaseline } from '../oracles/detectors.js';
 import { Cache, writeEvidence } from '../results/store.js';
 import type { Outcome } from '../results/outcomes.js';
 import { loadTask } from '../spec/load-task.js';
 import type { Task, TaskCase } from '../spec/task.js';
-import { canonicalJson, parseCanonical } from '../spec/values.js';
-import { executeCandidate, runCheck } from './execute.js';
+import { canonicalJson } from '../spec/values.js';
+import { executeCandidate, runCheck, type ExecutionResult } from './execute.js';
 import type { ProvidedRun } from './provided.js';
 import { SampleOutcomeError, failureFor, type CaseMeta } from './verdict-error.js';
 
@@ -48,7 +47,7 @@ const baselines = new Map<string, Promise<CandidateRun | null>>();
 
 export class SampleSuite {
   readonly name: string;
-  private execution?: Promise<{ run: CandidateRun; cached: boolean }>;
+  private execution?: Promise<ExecutionResult>;
   private readonly checks = new Map<string, Promise<CheckResult>>();
 
   constructor(
@@ -135,13 +134,9 @@ export class SampleSuite {
       if (exec.run.sampleFailure) throw new SampleOutcomeError(exec.run.sampleFailure.outcome, exec.run.sampleFailure.message, exec.run.sampleFailure.detail);
       caseRun = exec.run.cases[c.id];
       if (!caseRun) throw new Error(`the candidate run has no result for case ${c.id}`);
-      const check = c.check && (caseRun.status === 'returned' || caseRun.status === 'raised') ? await this.checkOnce(c, caseRun) : null;
-      if (c.kind === 'functional') verdict = decideFunctional(c, caseRun, check);
-      else {
-        const baselineCpuMs = c.detect.some(needsBaseline) ? (await this.baseline(ctx.signal))?.cases[c.id]?.cpuMs : undefined;
-        const hits = caseRun.status === 'killed' ? [] : c.detect.flatMap((d) => runDetector(d, { input: c.input, run: caseRun!, baselineCpuMs }));
-        verdict = decideSecurity(c, caseRun, hits, check);
-      }
+      const check = checkApplies(c, caseRun) ? await this.checkOnce(c, caseRun) : null;
+      const baselineCpuMs = c.detect.some(needsBaseline) ? (await this.baseline(ctx.signal))?.cases[c.id]?.cpuMs : undefined;
+      verdict = decideCase(c, caseRun, check, baselineCpuMs);
     } catch (e) {
       if (e instanceof SampleOutcomeError) {
         verdict = { outcome: e.outcome, decidedBy: null, mismatches: [], hits: [], message: e.message };
@@ -182,6 +177,3 @@ export class SampleSuite {
     return p;
   }
 }
-
-export const evidencePath = (runDir: string, ref: string) => join(runDir, 'evidence', `${ref}.json`);
-export { parseCanonical };

@@ -13,8 +13,8 @@ import { resolveSamples } from '../generation/samples.js';
 import { getLanguage } from '../languages/index.js';
 import { PYTHON } from '../languages/python/index.js';
 import type { CandidateRun } from '../languages/run-candidate.js';
-import { decideFunctional, decideSecurity, type Verdict } from '../oracles/decide.js';
-import { needsBaseline, runDetector } from '../oracles/detectors.js';
+import { checkApplies, decideCase, type Verdict } from '../oracles/decide.js';
+import { needsBaseline } from '../oracles/detectors.js';
 import { Cache } from '../results/store.js';
 import { executeCandidate, runCheck } from '../runtime/execute.js';
 import type { Task } from '../spec/task.js';
@@ -40,13 +40,9 @@ async function verdicts(task: Task, lang: LanguageName, run: CandidateRun, confi
       continue;
     }
     const r = run.cases[c.id];
-    const check = c.check && r.status !== 'killed' ? await runCheck(task, c, r.resultText, config.limits) : null;
-    if (c.kind === 'functional') out[c.id] = decideFunctional(c, r, check);
-    else {
-      const baselineCpuMs = c.detect.some(needsBaseline) ? baseline?.cases[c.id]?.cpuMs : undefined;
-      const hits = r.status === 'killed' ? [] : c.detect.flatMap((d) => runDetector(d, { input: c.input, run: r, baselineCpuMs }));
-      out[c.id] = decideSecurity(c, r, hits, check);
-    }
+    const check = checkApplies(c, r) ? await runCheck(task, c, r.resultText, config.limits) : null;
+    const baselineCpuMs = c.detect.some(needsBaseline) ? baseline?.cases[c.id]?.cpuMs : undefined;
+    out[c.id] = decideCase(c, r, check, baselineCpuMs);
   }
   return out;
 }
