@@ -10,7 +10,7 @@ import type { TestProjectInlineConfiguration } from 'vitest/config';
 import type { Vitest } from 'vitest/node';
 import { listSuiteNames, loadConfig, loadSuite, locateConfig } from './config/load-config.js';
 import { matchesAny } from './config/globs.js';
-import { DualGaugeError, formatError } from './errors.js';
+import { DualGaugeError } from './errors.js';
 import { availableLanguages } from './languages/index.js';
 import { checkBwrap } from './sandbox/bwrap.js';
 import { compileSuite } from './spec/compile-suite.js';
@@ -130,8 +130,4 @@ function freeRunId(resultsDir: string, planHash: string): string {
     const id = makeRunId(planHash, new Date(t));
     if (!existsSync(join(resultsDir, id))) return id;
   }
-}
-
-export function describeError(e: unknown): string {
-  return e instanceof DualGaugeError ? formatError(e) : String(e);
 }

@@ -51,7 +51,8 @@ export function recordOf(t: TestCase, runId: string, configDir: string): CaseLin
     expected: m.expected ?? null,
     actual: m.actual ?? null,
     evidenceRef: (m.evidenceRef as string | null) ?? null,
-    durationMs: Number(m.durationMs ?? result.errors?.length ?? 0),
+    // A test that ended without runtime meta (e.g. Vitest's own timeout) has Vitest's duration.
+    durationMs: Number(m.durationMs ?? t.diagnostic()?.duration ?? 0),
     specFile: relative(configDir, String(m.specFile)),
     specLine: Number(m.specLine),
     cache: m.cache as string | undefined,

@@ -17,6 +17,7 @@ export class ResultsReporter implements Reporter {
   private readonly records: CaseLine[] = [];
   readonly runDir: string;
   summaryFile: string | null = null;
+  private shardRuns: string[] | undefined;
 
   constructor(private readonly config: RunConfig, readonly runId: string, private readonly merging = false) {
     this.runDir = join(config.resultsDir, runId);
@@ -31,7 +32,11 @@ export class ResultsReporter implements Reporter {
     const rec = recordOf(t, this.runId, this.config.dir);
     if (!rec) return;
     // Merging blob shards: their evidence lives in the shards' run dirs; gather it into this run.
-    if (this.merging && rec.evidenceRef) copyEvidence(this.config.resultsDir, this.runDir, rec.evidenceRef);
+    if (this.merging && rec.evidenceRef) {
+      // The shards' run dirs are listed once per merge, not once per case.
+      this.shardRuns ??= readdirSync(this.config.resultsDir).filter((d) => d !== 'latest');
+      copyEvidence(this.config.resultsDir, this.runDir, rec.evidenceRef, this.shardRuns);
+    }
     this.records.push(rec);
     appendLine(join(this.runDir, 'cases.jsonl'), rec);
   }
@@ -42,7 +47,11 @@ export class ResultsReporter implements Reporter {
       return;
     }
     const bySuite = new Map<string, CaseLine[]>();
-    for (const r of this.records) bySuite.set(r.project, [...(bySuite.get(r.project) ?? []), r]);
+    for (const r of this.records) {
+      const list = bySuite.get(r.project);
+      if (list) list.push(r);
+      else bySuite.set(r.project, [r]);
+    }
     const rows: (Row & { suite: string })[] = [];
     const byCwe = [];
     for (const [suite, recs] of bySuite) {
@@ -79,12 +88,12 @@ export class ResultsReporter implements Reporter {
   }
 }
 
-function copyEvidence(resultsDir: string, runDir: string, ref: string): void {
+function copyEvidence(resultsDir: string, runDir: string, ref: string, runs: string[]): void {
   const target = join(runDir, 'evidence', `${ref}.json`);
   if (existsSync(target)) return;
-  for (const run of readdirSync(resultsDir)) {
+  for (const run of runs) {
     const source = join(resultsDir, run, 'evidence', `${ref}.json`);
-    if (run !== 'latest' && existsSync(source)) {
+    if (existsSync(source)) {
       mkdirSync(join(runDir, 'evidence'), { recursive: true });
       copyFileSync(source, target);
       return;

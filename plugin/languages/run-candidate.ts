@@ -11,6 +11,7 @@ import type { Limits } from '../config/types.js';
 import type { Sandbox } from '../sandbox/types.js';
 import type { Interface } from '../spec/task.js';
 import { canonicalJson, parseCanonical } from '../spec/values.js';
+import { toPlain } from '../config/yaml-source.js';
 import type { CandidateLayout, HarnessCase, HarnessInput, Language } from './types.js';
 
 export type SampleFailure = 'build-failed' | 'startup-failed';
@@ -224,7 +225,7 @@ async function runOnce(req: RunRequest, cases: HarnessCase[], layout: CandidateL
           return;
         case 'build-failed':
         case 'startup-failed':
-          sampleFailure = { outcome: msg.t, message: String((msg.error as { message?: string })?.message ?? msg.t), detail: plain(msg.error) };
+          sampleFailure = { outcome: msg.t, message: String((msg.error as { message?: string })?.message ?? msg.t), detail: toPlain(msg.error) };
           return;
         case 'bye':
           bye = current === null && done.length === cases.length;
@@ -257,12 +258,8 @@ async function runOnce(req: RunRequest, cases: HarnessCase[], layout: CandidateL
   }
 }
 
-function plain(v: unknown): unknown {
-  return JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x)));
-}
-
 function toCaseRun(msg: Record<string, unknown>, outputCap: number): CaseRun {
-  const p = plain({ ...msg, result: null }) as Record<string, any>;
+  const p = toPlain({ ...msg, result: null }) as Record<string, any>;
   return {
     id: p.case,
     status: p.status,

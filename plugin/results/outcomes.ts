@@ -5,6 +5,3 @@ export const OUTCOMES = [
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 export type DecidedBy = 'expect' | 'detector' | 'judge';
-
-/** Outcomes written on every case of a sample (the sample never ran its cases). */
-export const SAMPLE_OUTCOMES: Outcome[] = ['refusal', 'empty', 'no-code', 'no-sample', 'build-failed', 'startup-failed', 'not-ready'];

@@ -1,5 +1,4 @@
 /** Worker side: run (or fetch from the cache) every case of one candidate, and property checks. */
-import { createHash } from 'node:crypto';
 import type { LanguageName, Limits } from '../config/types.js';
 import { getLanguage } from '../languages/index.js';
 import { PYTHON } from '../languages/python/index.js';
@@ -8,7 +7,7 @@ import type { HarnessCase, Language } from '../languages/types.js';
 import type { CheckResult } from '../oracles/decide.js';
 import { BWRAP_PROFILE, BwrapSandbox } from '../sandbox/bwrap.js';
 import type { Sandbox } from '../sandbox/types.js';
-import { Cache } from '../results/store.js';
+import { Cache, sha256 } from '../results/store.js';
 import { interfaceFor, type Task, type TaskCase } from '../spec/task.js';
 import { canonicalJson } from '../spec/values.js';
 import { readFileSync } from 'node:fs';
@@ -60,9 +59,8 @@ export async function executeCandidate(opts: {
   const itf = interfaceFor(opts.task, opts.language);
   const cases = casesFor(opts.task, opts.language);
   const limits = limitsFor(opts.task, opts.limits);
-  const key = createHash('sha256')
-    .update(
-      canonicalJson({
+  const key = sha256(
+    canonicalJson({
         schema: EXECUTION_SCHEMA,
         sandbox: BWRAP_PROFILE,
         language: lang.name,
@@ -75,9 +73,8 @@ export async function executeCandidate(opts: {
         limits,
         env: opts.task.env,
         build: opts.task.build,
-      }),
-    )
-    .digest('hex');
+    }),
+  );
   const hit = opts.cache.get<CandidateRun>('execution', key);
   if (hit) return { run: hit, cached: true };
   const run = await runCandidate({

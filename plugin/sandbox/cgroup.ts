@@ -102,16 +102,11 @@ export class ExecCgroup {
   }
 
   oomKilled(): boolean {
-    if (!this.memDir) return false;
-    const file = join(this.memDir, this.layout.version === 'v1' ? 'memory.oom_control' : 'memory.events');
-    const m = /oom_kill (\d+)/.exec(safeRead(file));
-    return !!m && Number(m[1]) > 0;
+    return this.oomKills() > 0;
   }
 
   pidsLimitHit(): boolean {
-    if (!this.pidsDir) return false;
-    const m = /max (\d+)/.exec(safeRead(join(this.pidsDir, 'pids.events')));
-    return !!m && Number(m[1]) > 0;
+    return this.pidsMaxEvents() > 0;
   }
 
   /** Remove the cgroups; tasks can linger for ~2 s after a kill (accounting lag), so retry. */

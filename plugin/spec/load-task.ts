@@ -5,7 +5,6 @@ import { basename, dirname, join, relative } from 'node:path';
 import { ValidationError, type Problem } from '../errors.js';
 import { validateAgainst } from '../config/schema-validate.js';
 import { placeOf, problemAt, readYaml, type Path, type YamlSource } from '../config/yaml-source.js';
-import type { LanguageName } from '../config/types.js';
 import { interfaceFor, type Detector, type Param, type Task, type TaskCase } from './task.js';
 import { isObj } from './values.js';
 
@@ -169,8 +168,4 @@ export function walk(dir: string): string[] {
     else out.push(p);
   }
   return out;
-}
-
-export function languagesOf(task: Task, wanted: LanguageName[]): LanguageName[] {
-  return wanted.filter((l) => task.languages.includes(l));
 }
