@@ -46,8 +46,9 @@ export class ExitPolicyReporter implements Reporter {
     if (reasons.length) {
       this.decision = { code: 1, reasons };
     } else {
-      const { rows } = aggregate(records, this.config.k);
-      const misses = thresholdMisses(rows, this.config.thresholds);
+      // Per suite, like the table and summary.json: two selected suites never pool their cases.
+      const projects = [...new Set(records.map((r) => r.project))];
+      const misses = projects.flatMap((p) => thresholdMisses(aggregate(records.filter((r) => r.project === p), this.config.k).rows, this.config.thresholds));
       this.decision = misses.length ? { code: 2, reasons: misses.map(describeMiss) } : { code: 0, reasons: [] };
     }
     process.exitCode = this.decision.code;
