@@ -13,6 +13,7 @@ import { matchesAny } from './config/globs.js';
 import { DualGaugeError } from './errors.js';
 import { availableLanguages } from './languages/index.js';
 import { checkBwrap } from './sandbox/bwrap.js';
+import { dualgaugePool, sweepLeftovers } from './pool/pool-worker.js';
 import { compileSuite } from './spec/compile-suite.js';
 import { makeRunId, sha256 } from './results/store.js';
 import type { RunConfig } from './config/types.js';
@@ -70,7 +71,7 @@ export function dualgauge(options: DualGaugeOptions = {}): TestProjectInlineConf
       root: dir,
       include: specFiles.length ? specFiles.map((f) => relative(dir, f)) : ['specs/*/task.yaml'],
       tags,
-      pool: 'forks',
+      pool: dualgaugePool(),
       testTimeout: 600_000,
       hookTimeout: 600_000,
       // Each spec file is independent; the worker keeps its sandbox and caches across files.
@@ -115,6 +116,8 @@ function suitePlugin(state: FactoryState, suiteName: string, specFiles: string[]
         runs.set(vitest, run);
         (vitest.config.reporters as unknown[]).push(exit);
         if (results) (vitest.config.reporters as unknown[]).push(results);
+        // What a killed run left (scratch dirs, cgroups); live runs' leftovers are theirs and are skipped.
+        if (!vitest.config.mergeReports) await sweepLeftovers();
       }
       run.exit.addProject(project.name);
       run.results?.addProject(project.name);

@@ -36,3 +36,26 @@ export function runManifest(config: RunConfig) {
     limitMechanisms: workerSandboxMechanisms(),
   };
 }
+
+/** The run header: the sandbox and, per limit, its value and the mechanism that enforces it on this host. */
+export function runHeader(config: RunConfig, runId: string): string {
+  const l = config.limits;
+  const m = workerSandboxMechanisms();
+  const rows: [string, string, string][] = [
+    ['wall time', `${l.timeoutMs} ms per case`, m.wall],
+    ['cpu time', `${l.cpuS} s per process`, m.cpu],
+    ['memory', `${l.memoryMb} MiB`, m.memory],
+    ['processes', String(l.processes), m.processes],
+    ['open files', String(l.openFiles), m.openFiles],
+    ['output', `${l.outputBytes} bytes per stream`, m.output],
+    ['disk', `${l.diskMb} MiB per scratch dir`, m.disk],
+    ['inodes', `${l.diskInodes} per scratch dir`, m.inodes],
+  ];
+  const w0 = Math.max(...rows.map((r) => r[0].length));
+  const w1 = Math.max(...rows.map((r) => r[1].length));
+  return [
+    `DualGauge run ${runId} · sandbox ${config.sandbox.backend} · limits:`,
+    ...rows.map(([a, b, c]) => `  ${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`),
+    '',
+  ].join('\n');
+}

@@ -10,7 +10,7 @@ import { aggregate, type Row } from '../plugin/results/metrics.js';
 import { appendLine, linkLatest, writeAtomic } from '../plugin/results/store.js';
 import { recordOf, type CaseLine } from './records.js';
 import { renderTable } from './table.js';
-import { runManifest } from './manifest.js';
+import { runHeader, runManifest } from './manifest.js';
 
 export class ResultsReporter implements Reporter {
   private readonly projects = new Set<string>();
@@ -25,6 +25,10 @@ export class ResultsReporter implements Reporter {
 
   addProject(name: string): void {
     this.projects.add(name);
+  }
+
+  onInit(): void {
+    if (!this.merging) process.stdout.write(`\n${runHeader(this.config, this.runId)}\n`);
   }
 
   onTestCaseResult(t: TestCase): void {

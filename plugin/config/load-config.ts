@@ -81,6 +81,7 @@ export function loadConfig(file: string): RunConfig {
     openFiles: l.open_files ?? DEFAULT_LIMITS.openFiles,
     outputBytes: l.output_bytes ?? DEFAULT_LIMITS.outputBytes,
     diskMb: l.disk_mb ?? DEFAULT_LIMITS.diskMb,
+    diskInodes: l.disk_inodes ?? DEFAULT_LIMITS.diskInodes,
   };
   return {
     file,

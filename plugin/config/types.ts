@@ -20,6 +20,8 @@ export interface Limits {
   openFiles: number;
   outputBytes: number;
   diskMb: number;
+  /** Files and dirs per scratch tmpfs (work dir, /tmp); enforced where the host allows it (root). */
+  diskInodes: number;
 }
 
 export interface Threshold {
@@ -63,4 +65,5 @@ export const DEFAULT_LIMITS: Limits = {
   openFiles: 256,
   outputBytes: 1 << 20,
   diskMb: 64,
+  diskInodes: 8192,
 };

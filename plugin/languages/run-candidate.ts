@@ -178,7 +178,7 @@ async function runOnce(req: RunRequest, cases: HarnessCase[], layout: CandidateL
       tmpfs: [
         { at: '/sbx/work', bytes: mib(req.limits.diskMb) },
         // Per-case stdout/stderr land here: the kernel enforces the output cap (ENOSPC past it).
-        { at: '/sbx/out', bytes: req.limits.outputBytes * 2 + 65536 },
+        { at: '/sbx/out', bytes: req.limits.outputBytes * 2 + 65536, inodes: 1024 },
       ],
       signal: req.signal,
       onChannel: (chunk) => {

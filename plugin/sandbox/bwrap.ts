@@ -2,11 +2,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { constants as osConstants, tmpdir } from 'node:os';
+import { constants as osConstants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DualGaugeError } from '../errors.js';
 import { detectCgroups, ExecCgroup } from './cgroup.js';
 import { workerSandboxMechanisms } from './mechanisms.js';
+import { ownerTag, ownScratchDir } from './scratch.js';
+import { packageFile } from '../paths.js';
 import type { ExecHandle, ExecRequest, ExecResult, LimitHit, LimitMechanisms, Sandbox, Session } from './types.js';
 
 /** Overridable for hosts with bubblewrap elsewhere (and for testing the missing-bubblewrap error). */
@@ -20,6 +22,10 @@ export const mib = (n: number) => n * 1024 * 1024;
 const SLOT_UID_BASE = 61000;
 /** Bumped when the sandbox's layout or argv changes what a candidate can see: part of the execution cache key. */
 export const BWRAP_PROFILE = 'bwrap-2';
+/** Mounts the inode-capped scratch tmpfs dirs and drops to the slot uid (needs root: see the script). */
+const ENTER = packageFile('plugin/sandbox/enter.sh');
+/** Inode caps need root (a tmpfs mount); DUALGAUGE_NO_INODE_CAPS=1 turns them off, e.g. to compare. */
+export const INODE_CAPS = process.getuid?.() === 0 && process.env.DUALGAUGE_NO_INODE_CAPS !== '1' && existsSync('/usr/bin/unshare') && existsSync('/usr/bin/setpriv');
 const USR_DIRS = ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libexec', 'include', 'share'];
 
 export function checkBwrap(): void {
@@ -67,7 +73,7 @@ class BwrapSession implements Session {
   private readonly owner = slotUid();
 
   constructor() {
-    this.dir = mkdtempSync(join(tmpdir(), 'dualgauge-sbx-'));
+    this.dir = mkdtempSync(join(ownScratchDir(), 'sbx-'));
     chmodSync(this.dir, 0o755);
   }
 
@@ -85,8 +91,7 @@ class BwrapSession implements Session {
   exec(req: ExecRequest): ExecHandle {
     const l = req.limits;
     const cg = detectCgroups();
-    const name = `${process.pid}-${randomBytes(4).toString('hex')}`;
-    const cgroup = cg ? new ExecCgroup(cg, name, { memoryBytes: mib(l.memoryMb), processes: l.processes }, this.owner) : null;
+    const cgroup = cg ? new ExecCgroup(cg, `${ownerTag()}-${randomBytes(4).toString('hex')}`, { memoryBytes: mib(l.memoryMb), processes: l.processes }, this.owner) : null;
     const rl = [
       `--cpu=${l.cpuS}:${l.cpuS + 1}`,
       `--nofile=${l.openFiles}`,
@@ -104,26 +109,43 @@ class BwrapSession implements Session {
       '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--symlink', 'usr/bin', '/bin', '--symlink', 'usr/sbin', '/sbin',
       '--ro-bind-try', '/etc/alternatives', '/etc/alternatives',
       '--proc', '/proc', '--ro-bind', '/proc/sys', '/proc/sys', '--dev', '/dev',
-      '--size', String(mib(Math.max(l.diskMb, 1))), '--tmpfs', '/tmp',
       '--ro-bind', this.dir, '/sbx',
     ];
-    for (const t of req.tmpfs ?? []) bw.push('--size', String(t.bytes), '--tmpfs', t.at);
+    const tmpfs = [{ at: '/tmp', bytes: mib(Math.max(l.diskMb, 1)), inodes: l.diskInodes }, ...(req.tmpfs ?? [])];
+    const hostMounts: string[] = [];
+    for (const [i, t] of tmpfs.entries()) {
+      if (this.owner && INODE_CAPS) {
+        // Mounted by enter.sh in the sandbox's own mount namespace (bwrap has no inode option), then bound in.
+        const dir = join(`${this.dir}.mnt`, String(i));
+        mkdirSync(dir, { recursive: true });
+        hostMounts.push(`${dir} size=${t.bytes},nr_inodes=${t.inodes ?? l.diskInodes},mode=0755,uid=${this.owner.uid},gid=${this.owner.gid},nosuid,nodev`);
+        bw.push('--bind', dir, t.at);
+      } else {
+        bw.push('--size', String(t.bytes), '--tmpfs', t.at);
+      }
+    }
     for (const m of req.mounts ?? []) bw.push(m.writable ? '--bind' : '--ro-bind', m.host, m.at);
     bw.push('--chdir', req.cwd, '--remount-ro', '/', '--clearenv');
     for (const [k, v] of Object.entries(req.env)) bw.push('--setenv', k, v);
     bw.push('--', ...req.argv);
     let argv = [PRLIMIT, ...rl, '--', BWRAP, ...bw];
-    if (cgroup) {
+    let env: Record<string, string> = {};
+    let spawnAs = this.owner ?? {};
+    if (this.owner && INODE_CAPS) {
+      argv = ['/bin/sh', ENTER, ...argv];
+      env = { DG_UID: String(this.owner.uid), DG_CGROUP_PROCS: cgroup?.procsFiles().join('\n') ?? '', DG_TMPFS: hostMounts.join('\n') };
+      spawnAs = {};
+    } else if (cgroup) {
       // Join the cgroups from inside the child before bwrap starts, so nothing escapes accounting.
       const joins = cgroup.procsFiles().map((f) => `echo $$ > ${f}`).join(' && ');
       // `env -i`: the shell exports PWD (the tool's cwd), which bwrap's pid 1 would show in /proc/1/environ.
       argv = ['/bin/sh', '-c', `${joins} && exec /usr/bin/env -i "$@"`, 'sh', ...argv];
     }
-    // env: {} — the host env must not reach bwrap's pid 1 (/proc/1/environ, pitfall 2).
+    // No host env reaches bwrap's pid 1 (/proc/1/environ, pitfall 2): enter.sh's own variables end at `env -i`.
     const child = spawn(argv[0], argv.slice(1), {
-      env: {},
+      env,
       stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
-      ...(this.owner ?? {}),
+      ...spawnAs,
     });
     const started = Date.now();
     const out: Buffer[] = [];
@@ -205,6 +227,7 @@ class BwrapSession implements Session {
 
   async close(): Promise<void> {
     rmSync(this.dir, { recursive: true, force: true });
+    rmSync(`${this.dir}.mnt`, { recursive: true, force: true });
   }
 }
 

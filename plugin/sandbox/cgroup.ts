@@ -2,8 +2,9 @@
  * Per-exec cgroups for memory and process limits, when this host lets us create them (root on cgroup v1 or
  * a v2 tree with the controllers enabled). Elsewhere the sandbox falls back to rlimits.
  */
-import { chownSync, existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ownerAlive } from './scratch.js';
 
 const ROOT = '/sys/fs/cgroup';
 const PREFIX = 'dualgauge';
@@ -111,18 +112,54 @@ export class ExecCgroup {
 
   /** Remove the cgroups; tasks can linger for ~2 s after a kill (accounting lag), so retry. */
   async remove(): Promise<void> {
-    for (const dir of [...new Set(this.dirs)]) {
-      for (let attempt = 0; attempt < 40; attempt++) {
-        try {
-          rmdirSync(dir);
-          break;
-        } catch (e) {
-          if ((e as NodeJS.ErrnoException).code === 'ENOENT') break;
-          await new Promise((r) => setTimeout(r, 100));
-        }
-      }
+    for (const dir of [...new Set(this.dirs)]) await removeCgroup(dir);
+  }
+}
+
+/** `dualgauge-w<pid>-<start>-<rand>`; before owner tags, `dualgauge-<pid>-<rand>` (pid liveness only). */
+function isStale(name: string): boolean {
+  const tagged = /^dualgauge-(w\d+-\d+)-[0-9a-f]+$/.exec(name);
+  if (tagged) return !ownerAlive(tagged[1]);
+  const legacy = /^dualgauge-(\d+)-[0-9a-f]{8}$/.exec(name);
+  return !!legacy && !existsSync(`/proc/${legacy[1]}`);
+}
+
+async function removeCgroup(dir: string): Promise<boolean> {
+  for (let attempt = 0; attempt < 40; attempt++) {
+    try {
+      rmdirSync(dir);
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return true;
+      await new Promise((r) => setTimeout(r, 100));
     }
   }
+  return false;
+}
+
+/**
+ * Kill what is left in the cgroups of owners that are gone (a kill -9 of the run skips ExecCgroup.remove)
+ * and remove them. Normally empty: --die-with-parent takes the sandboxes down with their worker.
+ */
+export async function sweepStaleCgroups(): Promise<string[]> {
+  const layout = detectCgroups();
+  if (!layout) return [];
+  const removed: string[] = [];
+  const roots = [...new Set([layout.memoryRoot, layout.pidsRoot].filter((r): r is string => !!r))];
+  await Promise.all(roots.flatMap((root) => readdirSync(root)
+    .filter((name) => name.startsWith(`${PREFIX}-`) && isStale(name))
+    .map(async (name) => {
+      const dir = join(root, name);
+      for (const pid of safeRead(join(dir, 'cgroup.procs')).split('\n').filter(Boolean)) {
+        try {
+          process.kill(Number(pid), 'SIGKILL');
+        } catch {
+          /* gone already */
+        }
+      }
+      if (await removeCgroup(dir)) removed.push(dir);
+    })));
+  return removed;
 }
 
 function safeRead(file: string): string {

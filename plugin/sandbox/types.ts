@@ -18,8 +18,11 @@ export interface ExecRequest {
   limits: Limits;
   /** Extra read-only mounts (besides the session's scratch dir at /sbx). */
   mounts?: Mount[];
-  /** Size-capped writable tmpfs dirs inside the sandbox (must exist as empty dirs under /sbx). */
-  tmpfs?: { at: string; bytes: number }[];
+  /**
+   * Writable tmpfs dirs inside the sandbox (must exist as empty dirs under /sbx), capped in bytes and, where
+   * the host allows it (root), in inodes; /tmp gets one of its own from the limits.
+   */
+  tmpfs?: { at: string; bytes: number; inodes?: number }[];
   /** Called with each chunk of the result channel (fd 3) as it arrives; lets the caller reset timers. */
   onChannel?: (chunk: Buffer) => void;
   /** Wall-time budget; the caller may extend it through the returned handle. */
@@ -50,6 +53,7 @@ export interface LimitMechanisms {
   openFiles: string;
   output: string;
   disk: string;
+  inodes: string;
 }
 
 export interface ExecHandle {

@@ -1,0 +1,110 @@
+/**
+ * The `dualgauge` custom Vitest pool (Vitest 4 `test.pool` object API, experimental). Its workers run Vitest's
+ * own forks runtime (`workers/forks.js`, so tests, hooks and reporting behave as with `pool: 'forks'`) and own
+ * the sandbox sessions. What differs from the stock pool:
+ *  - the worker's env is an allowlist (worker-env.ts), not the host's whole env;
+ *  - the worker is started under `setpriv --pdeathsig KILL`: when Vitest dies, even by kill -9, its workers
+ *    die with it, and their sandboxes follow (bwrap --die-with-parent + pid namespace);
+ *  - when a worker ends, for any reason, the pool removes what it left (scratch dirs, cgroups), and a new run
+ *    sweeps what a killed run left (scratch.ts).
+ * Each worker has one slot id (VITEST_POOL_ID), and each slot its own host uid (bwrap.ts slotUid), so process
+ * limits count per slot.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { PoolOptions, PoolWorker, WorkerRequest } from 'vitest/node';
+import { sweepStaleCgroups } from '../sandbox/cgroup.js';
+import { sweepStaleScratch } from '../sandbox/scratch.js';
+import { workerEnv } from './worker-env.js';
+
+export const POOL_NAME = 'dualgauge';
+const SETPRIV = '/usr/bin/setpriv';
+/** Same grace as Vitest's forks pool before SIGKILL. */
+const STOP_GRACE_MS = 500;
+
+export interface PoolRunnerInitializer {
+  readonly name: string;
+  createPoolWorker: (options: PoolOptions) => PoolWorker;
+}
+
+export function dualgaugePool(): PoolRunnerInitializer {
+  return { name: POOL_NAME, createPoolWorker: (options) => new SandboxPoolWorker(options) };
+}
+
+/** Remove what ended workers (and killed runs) left behind. Never throws: cleanup must not fail a run. */
+export async function sweepLeftovers(): Promise<void> {
+  try {
+    sweepStaleScratch();
+    await sweepStaleCgroups();
+  } catch {
+    /* best effort; the next run sweeps again */
+  }
+}
+
+class SandboxPoolWorker implements PoolWorker {
+  readonly name = POOL_NAME;
+  readonly cacheFs = true;
+  private child: ChildProcess | undefined;
+  private exited: Promise<void> | undefined;
+
+  constructor(private readonly options: PoolOptions) {}
+
+  private get proc(): ChildProcess {
+    if (!this.child) throw new Error('dualgauge pool: the worker was stopped or never started');
+    return this.child;
+  }
+
+  on(event: string, callback: (arg: any) => void): void {
+    this.proc.on(event, callback);
+  }
+
+  off(event: string, callback: (arg: any) => void): void {
+    this.proc.off(event, callback);
+  }
+
+  send(message: WorkerRequest): void {
+    this.proc.send(message);
+  }
+
+  deserialize(data: unknown): unknown {
+    return data;
+  }
+
+  async start(): Promise<void> {
+    if (this.child) return;
+    const entry = resolve(this.options.distPath, 'workers/forks.js');
+    const node = [process.execPath, ...this.options.execArgv, entry];
+    // Without setpriv (not util-linux), a kill -9 of Vitest can orphan workers until their IPC channel closes.
+    const [cmd, ...args] = existsSync(SETPRIV) ? [SETPRIV, '--pdeathsig', 'KILL', '--', ...node] : node;
+    const child = spawn(cmd, args, {
+      env: workerEnv(this.options.env),
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'advanced',
+    });
+    this.child = child;
+    this.exited = new Promise((done) => child.once('exit', () => done()));
+    // A crashed worker (or one killed from outside) leaves its scratch dirs and cgroups: remove them now.
+    void this.exited.then(sweepLeftovers);
+    const { outputStream, errorStream } = this.options.project.vitest.logger;
+    // One pipe per worker on the shared streams (as Vitest's forks pool does): raise their listener caps.
+    for (const s of [outputStream, errorStream]) s.setMaxListeners(s.getMaxListeners() + 1);
+    child.stdout!.pipe(outputStream, { end: false });
+    child.stderr!.pipe(errorStream, { end: false });
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    const kill = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    if (child.exitCode === null && child.signalCode === null) child.kill();
+    await this.exited;
+    clearTimeout(kill);
+    await sweepLeftovers();
+    const { outputStream, errorStream } = this.options.project.vitest.logger;
+    child.stdout!.unpipe(outputStream);
+    child.stderr!.unpipe(errorStream);
+    for (const s of [outputStream, errorStream]) s.setMaxListeners(Math.max(0, s.getMaxListeners() - 1));
+    this.child = undefined;
+  }
+}

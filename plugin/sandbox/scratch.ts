@@ -1,0 +1,78 @@
+/**
+ * Where sandboxes keep their host-side state, and how a run cleans up after a process that died without
+ * doing it (kill -9, a crashed worker). Every scratch dir and cgroup carries its owner's tag, `w<pid>-<start>`
+ * (the pid and its start time in clock ticks, so a reused pid is not mistaken for the owner): anything whose
+ * owner is gone is stale, and any run may remove it. Mounts need no sweep: the scratch tmpfs lives in a
+ * private mount namespace that the kernel drops with the sandbox's last process (bwrap.ts).
+ */
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { DualGaugeError } from '../errors.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** One root per host user, so two users' runs never share (or remove) each other's dirs. */
+export function scratchRoot(): string {
+  return join(process.env.DUALGAUGE_SCRATCH ?? tmpdir(), `dualgauge-${process.getuid?.() ?? 'u'}`);
+}
+
+/** Start time of a process in clock ticks since boot (field 22 of /proc/<pid>/stat), or null if it is gone. */
+export function startTime(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count fields after its closing parenthesis.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+let ownTag: string | null = null;
+
+/** This process's owner tag. */
+export function ownerTag(): string {
+  ownTag ??= `w${process.pid}-${startTime(process.pid) ?? '0'}`;
+  return ownTag;
+}
+
+const TAG = /^w(\d+)-(\d+)$/;
+
+/** True when the tag's process still runs (same pid, same start time). */
+export function ownerAlive(tag: string): boolean {
+  const m = TAG.exec(tag);
+  if (!m) return false;
+  if (Number(m[1]) === process.pid) return true;
+  return startTime(Number(m[1])) === m[2];
+}
+
+/** This process's own scratch dir (created on first use): session and build dirs go under it. */
+export function ownScratchDir(): string {
+  const root = scratchRoot();
+  mkdirSync(root, { recursive: true, mode: 0o755 });
+  // A shared tmp dir: someone else could have planted the root (or a symlink) first.
+  const st = lstatSync(root);
+  if (!st.isDirectory() || st.uid !== (process.getuid?.() ?? st.uid) || (st.mode & 0o022) !== 0) {
+    throw new DualGaugeError('DG_SANDBOX_FAILED', `the scratch root ${root} is not a directory owned by this user with mode 755`, {
+      hint: 'remove it, or point DUALGAUGE_SCRATCH at a private directory',
+    });
+  }
+  const dir = join(root, ownerTag());
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  return dir;
+}
+
+export interface SweepReport {
+  dirs: string[];
+}
+
+/** Remove the scratch dirs of owners that are gone. Safe while other runs are live: theirs are skipped. */
+export function sweepStaleScratch(): SweepReport {
+  const root = scratchRoot();
+  const report: SweepReport = { dirs: [] };
+  if (!existsSync(root)) return report;
+  for (const name of readdirSync(root)) {
+    if (!TAG.test(name) || ownerAlive(name)) continue;
+    rmSync(join(root, name), { recursive: true, force: true, maxRetries: 3 });
+    report.dirs.push(join(root, name));
+  }
+  return report;
+}
