@@ -8,7 +8,7 @@ import { buildCandidate } from './build-candidate.js';
 import { StringDecoder } from 'node:string_decoder';
 import { mib } from '../sandbox/bwrap.js';
 import type { Limits } from '../config/types.js';
-import type { Sandbox } from '../sandbox/types.js';
+import type { ExecResult, Sandbox } from '../sandbox/types.js';
 import type { Interface } from '../spec/task.js';
 import { canonicalJson, parseCanonical } from '../spec/values.js';
 import { toPlain } from '../config/yaml-source.js';
@@ -165,6 +165,7 @@ async function runOnce(req: RunRequest, cases: HarnessCase[], layout: CandidateL
     let protocolError: string | null = null;
     let trusted = true;
     let bye = false;
+    let setupFailed: { case: string; message: string } | null = null;
     let pending = '';
     const decoder = new StringDecoder('utf8');
     let eventsBefore = { oom: 0, pidsMax: 0 };
@@ -227,6 +228,11 @@ async function runOnce(req: RunRequest, cases: HarnessCase[], layout: CandidateL
         case 'startup-failed':
           sampleFailure = { outcome: msg.t, message: String((msg.error as { message?: string })?.message ?? msg.t), detail: toPlain(msg.error) };
           return;
+        case 'setup-failed':
+          // The harness could not prepare the next case (an earlier case hoarded fds or disk): start afresh there.
+          if (current !== null || msg.case !== cases[done.length]?.id) return taint(`setup of "${String(msg.case)}" failed out of order`);
+          setupFailed = { case: String(msg.case), message: String((msg.error as { message?: string })?.message ?? '') };
+          return;
         case 'bye':
           bye = current === null && done.length === cases.length;
           if (!bye) taint('harness ended early');
@@ -243,19 +249,41 @@ async function runOnce(req: RunRequest, cases: HarnessCase[], layout: CandidateL
     const res = await handle.result;
     if (res.aborted) throw new Error('aborted');
     const stderrTail = res.stderr.toString('utf8').slice(-2000);
-    const cause: KillCause = res.limitHit ?? (res.signal === 'SIGXCPU' || res.signal === 'SIGKILL' && res.durationMs >= req.limits.cpuS * 1000 ? 'timeout' : 'crash');
-    const killInfo: KillInfo = { cause, exitCode: res.exitCode, signal: res.signal, stderrTail };
+    const killInfo: KillInfo = { cause: killCause(res, eventsBefore, req.limits.cpuS), exitCode: res.exitCode, signal: res.signal, stderrTail };
     if (sampleFailure) return { done, killedCase: null, killInfo, sampleFailure, protocolError };
     if (bye && trusted && res.limitHit === null) return { done, killedCase: null, killInfo, sampleFailure: null, protocolError: null };
-    // The process died (or was stopped) in the middle of `current`, or between cases.
-    const killedCase = current ?? (done.length < cases.length && done.length > 0 ? cases[done.length].id : null);
-    if (!killedCase && done.length === 0 && !protocolError) {
+    const setup = setupFailed as { case: string; message: string } | null;
+    if (setup && trusted && res.limitHit === null) {
+      // In a fresh process nothing earlier can be at fault: then it is this case's own doing.
+      if (done.length > 0) return { done, killedCase: null, killInfo, sampleFailure: null, protocolError: null };
+      return { done, killedCase: setup.case, killInfo: { ...killInfo, cause: 'crash' as const }, sampleFailure: null, protocolError: `the harness could not prepare this case in a fresh process: ${setup.message}` };
+    }
+    // The process died (or was stopped, or its channel was tampered with) in the middle of `current`: blame it.
+    // Between cases, blame the case that just finished, not the next one: whatever ends a process between
+    // cases was started by the previous case (a thread, a timer, a hoarded resource), and a candidate that
+    // forges its own `done` line and exits (or lets the real one follow) would otherwise keep the forged result.
+    let killedCase: string | null = current as string | null;
+    if (killedCase === null && done.length > 0) killedCase = done.pop()!.id;
+    if (killedCase === null && !protocolError) {
       return { done, killedCase: null, killInfo, sampleFailure: { outcome: 'startup-failed' as const, message: `the candidate could not be loaded (${describeKill(killInfo)})`, detail: killInfo }, protocolError };
     }
-    return { done, killedCase: killedCase ?? cases[done.length]?.id ?? null, killInfo: protocolError ? { ...killInfo, cause: 'crash' as const } : killInfo, sampleFailure: null, protocolError };
+    return { done, killedCase: killedCase ?? cases[0]?.id ?? null, killInfo: protocolError ? { ...killInfo, cause: 'crash' as const } : killInfo, sampleFailure: null, protocolError };
   } finally {
     await session.close();
   }
+}
+
+/**
+ * Why the process ended. With cgroups, the counters since the case started say whether this case hit the
+ * memory or process limit, even when the wall timer fired first (a fork bomb spins until the timeout; its
+ * cause is the process limit it ran into).
+ */
+function killCause(res: ExecResult, before: { oom: number; pidsMax: number }, cpuS: number): KillCause {
+  if (res.limitEvents.oom > before.oom) return 'memory';
+  if (res.limitEvents.pidsMax > before.pidsMax && res.limitHit !== 'output') return 'processes';
+  if (res.limitHit === 'timeout' || res.limitHit === 'output') return res.limitHit;
+  if (res.limitHit && res.limitEvents.oom + res.limitEvents.pidsMax === 0) return res.limitHit;
+  return res.signal === 'SIGXCPU' || (res.signal === 'SIGKILL' && res.durationMs >= cpuS * 1000) ? 'timeout' : 'crash';
 }
 
 function toCaseRun(msg: Record<string, unknown>, outputCap: number): CaseRun {

@@ -21,7 +21,7 @@ export const mib = (n: number) => n * 1024 * 1024;
 /** Host uids for sandboxes: one per worker slot so RLIMIT_NPROC counts per slot (pitfall: root is exempt). */
 const SLOT_UID_BASE = 61000;
 /** Bumped when the sandbox's layout or argv changes what a candidate can see: part of the execution cache key. */
-export const BWRAP_PROFILE = 'bwrap-2';
+export const BWRAP_PROFILE = 'bwrap-3';
 /** Mounts the inode-capped scratch tmpfs dirs and drops to the slot uid (needs root: see the script). */
 const ENTER = packageFile('plugin/sandbox/enter.sh');
 /** Inode caps need root (a tmpfs mount); DUALGAUGE_NO_INODE_CAPS=1 turns them off, e.g. to compare. */
@@ -111,7 +111,9 @@ class BwrapSession implements Session {
       '--proc', '/proc', '--ro-bind', '/proc/sys', '/proc/sys', '--dev', '/dev',
       '--ro-bind', this.dir, '/sbx',
     ];
-    const tmpfs = [{ at: '/tmp', bytes: mib(Math.max(l.diskMb, 1)), inodes: l.diskInodes }, ...(req.tmpfs ?? [])];
+    const scratch = { bytes: mib(Math.max(l.diskMb, 1)), inodes: l.diskInodes };
+    // /dev is bwrap's own tmpfs, writable and unbounded: it goes read-only below, with a capped /dev/shm.
+    const tmpfs = [{ at: '/tmp', ...scratch }, { at: '/dev/shm', ...scratch }, ...(req.tmpfs ?? [])];
     const hostMounts: string[] = [];
     for (const [i, t] of tmpfs.entries()) {
       if (this.owner && INODE_CAPS) {
@@ -125,10 +127,11 @@ class BwrapSession implements Session {
       }
     }
     for (const m of req.mounts ?? []) bw.push(m.writable ? '--bind' : '--ro-bind', m.host, m.at);
-    bw.push('--chdir', req.cwd, '--remount-ro', '/', '--clearenv');
+    bw.push('--remount-ro', '/dev', '--chdir', req.cwd, '--remount-ro', '/', '--clearenv');
     for (const [k, v] of Object.entries(req.env)) bw.push('--setenv', k, v);
-    bw.push('--', ...req.argv);
-    let argv = [PRLIMIT, ...rl, '--', BWRAP, ...bw];
+    // The options go through fd 4 (`--args`), not argv: bwrap is the sandbox's pid 1, and /proc/1/cmdline
+    // would show the candidate the host's scratch paths.
+    let argv = [PRLIMIT, ...rl, '--', BWRAP, '--args', '4', '--', ...req.argv];
     let env: Record<string, string> = {};
     let spawnAs = this.owner ?? {};
     if (this.owner && INODE_CAPS) {
@@ -144,9 +147,12 @@ class BwrapSession implements Session {
     // No host env reaches bwrap's pid 1 (/proc/1/environ, pitfall 2): enter.sh's own variables end at `env -i`.
     const child = spawn(argv[0], argv.slice(1), {
       env,
-      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
       ...spawnAs,
     });
+    const args = child.stdio[4] as NodeJS.WritableStream;
+    args.on('error', () => {});
+    args.end(bw.map((a) => `${a}\0`).join(''));
     const started = Date.now();
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -195,9 +201,11 @@ class BwrapSession implements Session {
       child.on('close', (code, signal) => {
         clearTimeout(timer);
         req.signal?.removeEventListener('abort', onAbort);
+        // Read before the cgroup goes: per-case attribution compares these with the counts at the case's start.
+        const events = { oom: cgroup?.oomKills() ?? 0, pidsMax: cgroup?.pidsMaxEvents() ?? 0 };
         if (cgroup && !limitHit) {
-          if (cgroup.oomKilled()) limitHit = 'memory';
-          else if (cgroup.pidsLimitHit() && code !== 0) limitHit = 'processes';
+          if (events.oom > 0) limitHit = 'memory';
+          else if (events.pidsMax > 0 && code !== 0) limitHit = 'processes';
         }
         void cgroup?.remove();
         // bwrap reports a child killed by a signal as exit 128 + n: give the signal its name.
@@ -209,6 +217,7 @@ class BwrapSession implements Session {
           stderr: Buffer.concat(err),
           channel: Buffer.concat(chan),
           limitHit,
+          limitEvents: events,
           durationMs: Date.now() - started,
           aborted,
         });

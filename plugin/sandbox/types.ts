@@ -40,6 +40,8 @@ export interface ExecResult {
   channel: Buffer;
   /** A limit enforced from outside the sandbox, when one was hit. */
   limitHit: LimitHit | null;
+  /** Final cgroup limit counters of the exec (zeros without cgroups); see ExecHandle.limitEvents. */
+  limitEvents: { oom: number; pidsMax: number };
   durationMs: number;
   aborted: boolean;
 }

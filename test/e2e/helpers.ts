@@ -2,7 +2,7 @@
  * End-to-end helpers: copy a fixture project (test/fixtures/<name>) to a fresh temp dir and run the real
  * Vitest CLI on it, then read the result files it wrote (CONTRACTS.md "Result files").
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -98,6 +98,9 @@ export interface RunOptions {
   /** Project to select (default `dualgauge`); null selects none (e.g. for --merge-reports). */
   project?: string | null;
   cwd?: string;
+  /** Called with the Vitest process once spawned (e.g. to watch or signal it). */
+  onSpawn?: (child: ChildProcess) => void;
+  timeoutMs?: number;
 }
 
 /** `node vitest.mjs run --project dualgauge ...args` in the project dir, like a user's shell. */
@@ -115,11 +118,12 @@ export function runVitest(project: Project | string, opts: RunOptions = {}): Pro
   const started = Date.now();
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    opts.onSpawn?.(child);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));
     child.stderr.on('data', (d: Buffer) => err.push(d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? RUN_TIMEOUT_MS);
     child.on('error', (e) => {
       clearTimeout(timer);
       reject(e);
