@@ -14,8 +14,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { PoolOptions, PoolWorker, WorkerRequest } from 'vitest/node';
-import { sweepStaleCgroups } from '../sandbox/cgroup.js';
-import { sweepStaleScratch } from '../sandbox/scratch.js';
+import { removeCgroupsOfSync, sweepStaleCgroups } from '../sandbox/cgroup.js';
+import { removeScratchOf, sweepStaleScratch, tagOf } from '../sandbox/scratch.js';
 import { workerEnv } from './worker-env.js';
 
 export const POOL_NAME = 'dualgauge';
@@ -39,6 +39,26 @@ export async function sweepLeftovers(): Promise<void> {
     await sweepStaleCgroups();
   } catch {
     /* best effort; the next run sweeps again */
+  }
+}
+
+/** Live workers and their owner tags, for the exit handler below. */
+const live = new Map<ChildProcess, string>();
+let exitHook = false;
+
+/**
+ * Vitest ends on Ctrl-C or SIGTERM with process.exit() 1 ms later, without stopping its pool: this 'exit'
+ * handler (synchronous, no event loop) kills the workers still alive and removes what they own. A kill -9
+ * of Vitest runs no handler: pdeathsig kills the workers, and the next run's start sweeps their leftovers.
+ */
+function onMainExit(): void {
+  const tags = [...live.values()];
+  for (const child of live.keys()) child.kill('SIGKILL');
+  try {
+    removeScratchOf(tags);
+    removeCgroupsOfSync(tags);
+  } catch {
+    /* best effort: the next run sweeps again */
   }
 }
 
@@ -83,7 +103,16 @@ class SandboxPoolWorker implements PoolWorker {
       serialization: 'advanced',
     });
     this.child = child;
-    this.exited = new Promise((done) => child.once('exit', () => done()));
+    const tag = child.pid ? tagOf(child.pid) : null;
+    if (tag) live.set(child, tag);
+    if (!exitHook) {
+      exitHook = true;
+      process.once('exit', onMainExit);
+    }
+    this.exited = new Promise((done) => child.once('exit', () => {
+      live.delete(child);
+      done();
+    }));
     // A crashed worker (or one killed from outside) leaves its scratch dirs and cgroups: remove them now.
     void this.exited.then(sweepLeftovers);
     const { outputStream, errorStream } = this.options.project.vitest.logger;

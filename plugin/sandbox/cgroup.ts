@@ -169,3 +169,37 @@ function safeRead(file: string): string {
     return '';
   }
 }
+
+/**
+ * Synchronous removal of the cgroups of owners the caller just killed, for exit handlers (no event loop):
+ * kill what is left in them, then retry rmdir until the kernel's task accounting catches up (≤ waitMs).
+ */
+export function removeCgroupsOfSync(tags: string[], waitMs = 3000): void {
+  const layout = detectCgroups();
+  if (!layout || !tags.length) return;
+  const dirs = [...new Set([layout.memoryRoot, layout.pidsRoot].filter((r): r is string => !!r))]
+    .flatMap((root) => readdirSync(root).filter((n) => tags.some((t) => n.startsWith(`${PREFIX}-${t}-`))).map((n) => join(root, n)));
+  for (const dir of dirs) {
+    for (const pid of safeRead(join(dir, 'cgroup.procs')).split('\n').filter(Boolean)) {
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        /* gone already */
+      }
+    }
+  }
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  const end = Date.now() + waitMs;
+  let left = dirs;
+  while (left.length && Date.now() < end) {
+    left = left.filter((dir) => {
+      try {
+        rmdirSync(dir);
+        return false;
+      } catch (e) {
+        return (e as NodeJS.ErrnoException).code !== 'ENOENT';
+      }
+    });
+    if (left.length) Atomics.wait(nap, 0, 0, 50);
+  }
+}

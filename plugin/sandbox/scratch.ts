@@ -5,10 +5,10 @@
  * owner is gone is stale, and any run may remove it. Mounts need no sweep: the scratch tmpfs lives in a
  * private mount namespace that the kernel drops with the sandbox's last process (bwrap.ts).
  */
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { DualGaugeError } from '../errors.js';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** One root per host user, so two users' runs never share (or remove) each other's dirs. */
 export function scratchRoot(): string {
@@ -55,6 +55,16 @@ export function ownScratchDir(): string {
       hint: 'remove it, or point DUALGAUGE_SCRATCH at a private directory',
     });
   }
+  // As root, sandboxes run as per-slot uids that must reach their scratch dir through every parent dir.
+  if (process.getuid?.() === 0) {
+    for (let d = dirname(root); d !== dirname(d); d = dirname(d)) {
+      if ((statSync(d).mode & 0o001) === 0) {
+        throw new DualGaugeError('DG_SANDBOX_FAILED', `sandboxes cannot reach the scratch root ${root}: ${d} is not searchable by other users`, {
+          hint: `chmod o+x ${d}, or point DUALGAUGE_SCRATCH (or TMPDIR) at a directory whose parents are`,
+        });
+      }
+    }
+  }
   const dir = join(root, ownerTag());
   mkdirSync(dir, { recursive: true, mode: 0o755 });
   return dir;
@@ -75,4 +85,15 @@ export function sweepStaleScratch(): SweepReport {
     report.dirs.push(join(root, name));
   }
   return report;
+}
+
+/** Remove the scratch dirs of owners known to be gone (the caller just killed them). */
+export function removeScratchOf(tags: string[]): void {
+  for (const tag of tags) if (TAG.test(tag)) rmSync(join(scratchRoot(), tag), { recursive: true, force: true, maxRetries: 3 });
+}
+
+/** `w<pid>-<start>` of another process, or null if it is gone. */
+export function tagOf(pid: number): string | null {
+  const start = startTime(pid);
+  return start === null ? null : `w${pid}-${start}`;
 }

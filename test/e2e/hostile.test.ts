@@ -55,6 +55,8 @@ let server: Server;
 let connections = 0;
 const sockets: Socket[] = [];
 const envLeaks: string[] = [];
+/** Named processes the attacks start (daemons, planted sleepers), seen live during the run: the attacks ran. */
+const seenNamed = new Set<string>();
 const canaryFile = join(tmpdir(), `dg-hostile-canary-${hex}.txt`);
 
 /** While the run goes on: every process below the Vitest we started must have an env without the canary. */
@@ -76,6 +78,8 @@ function watchEnv(rootPid: number): () => void {
       const pid = stack.pop()!;
       stack.push(...(children.get(pid) ?? []));
       try {
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'latin1');
+        for (const name of ['dg-daemon', 'dg-planted-sleeper']) if (cmd.startsWith(name)) seenNamed.add(name);
         if (readFileSync(`/proc/${pid}/environ`, 'latin1').includes(CANARY)) envLeaks.push(`${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'latin1').replace(/\0/g, ' ').slice(0, 200)}`);
       } catch {
         /* gone, or not ours to read */
@@ -157,6 +161,8 @@ describe('the host afterwards', () => {
   });
 
   test('no sandboxed process survives (daemons, planted sleepers, fork-bomb children)', () => {
+    // They did exist while the run went on (the check below is not vacuous).
+    expect([...seenNamed].sort()).toEqual(['dg-daemon', 'dg-planted-sleeper']);
     const ps = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
     expect(ps).not.toMatch(/dg-daemon|dg-planted/);
   });
