@@ -71,7 +71,9 @@ export function dualgauge(options: DualGaugeOptions = {}): TestProjectInlineConf
       root: dir,
       include: specFiles.length ? specFiles.map((f) => relative(dir, f)) : ['specs/*/task.yaml'],
       tags,
-      pool: dualgaugePool(),
+      // DUALGAUGE_POOL=forks: Vitest's stock pool (full host env in workers, no exit cleanup), for comparison
+      // benchmarks (npm run bench:sandbox) and for bisecting a pool problem. The sandbox is the same.
+      pool: process.env.DUALGAUGE_POOL === 'forks' ? 'forks' : dualgaugePool(),
       testTimeout: 600_000,
       hookTimeout: 600_000,
       // Each spec file is independent; the worker keeps its sandbox and caches across files.
