@@ -24,6 +24,12 @@ export interface Verdict {
 
 const ENOSPC = 28;
 const EFBIG = 27;
+/**
+ * Allocation failures a language raises when the memory limit is an rlimit (RLIMIT_AS) rather than a cgroup
+ * that kills: Python's MemoryError, C++'s std::bad_alloc, V8's failed ArrayBuffer allocation.
+ */
+const OUT_OF_MEMORY = /^(MemoryError|std::bad_alloc|std::bad_array_new_length)$/;
+const JS_ALLOCATION = /^Array buffer allocation failed/;
 
 /** Outcome of a case whose call did not return normally, before expectations are considered. */
 function abnormal(run: CaseRun): Outcome | null {
@@ -31,6 +37,7 @@ function abnormal(run: CaseRun): Outcome | null {
   if (run.outputExceeded) return 'output';
   if (run.status === 'raised') {
     if (run.error?.errno === ENOSPC || run.error?.errno === EFBIG) return 'disk';
+    if (OUT_OF_MEMORY.test(run.error?.type ?? '') || (run.error?.type === 'RangeError' && JS_ALLOCATION.test(run.error.message))) return 'memory';
     // A raise after the process limit refused a fork is that limit's doing, not a plain exception.
     if (run.processLimitHit) return 'processes';
     return 'exception';

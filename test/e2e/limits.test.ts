@@ -9,19 +9,31 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { copyFixture, describeRun, readCases, readSummary, runVitest, type CaseLine, type Project, type RunResult } from './helpers.js';
 
+/** Each limit through cgroups where this host has them, and through rlimits only (the fallback elsewhere). */
+const MECHANISMS: [string, Record<string, string>, RegExp][] = [
+  ['cgroups where writable', {}, /memory\s+128 MiB\s+(cgroup v[12] memory limit|RLIMIT_AS)/],
+  ['rlimits only', { DUALGAUGE_NO_CGROUPS: '1', DUALGAUGE_NO_INODE_CAPS: '1' }, /memory\s+128 MiB\s+RLIMIT_AS[\s\S]*inodes\s+\d+ per scratch dir\s+not enforced/],
+];
+
+describe.each(MECHANISMS)('limits with %s', (_name, env, header) => {
 let project: Project;
 let run: RunResult;
 let lines: CaseLine[];
 
 beforeAll(async () => {
   project = copyFixture('limits');
-  run = await runVitest(project);
+  run = await runVitest(project, { env });
   lines = readCases(project);
 }, 300_000);
 
 afterAll(() => project?.cleanup());
 
 const outcome = (sample: number, id: string) => lines.find((l) => l.sample === sample && l.case === id)?.outcome;
+
+test('the run header names the mechanism in force for each limit', () => {
+  expect(run.output).toMatch(header);
+  for (const limit of ['wall time', 'cpu time', 'memory', 'processes', 'open files', 'output', 'disk', 'inodes']) expect(run.output).toMatch(new RegExp(`\\n  ${limit}\\s+\\S`));
+});
 
 describe('each limit is its own outcome, and never takes the other cases down', () => {
   test('the run exits 0 (limit hits are candidate verdicts)', () => {
@@ -53,4 +65,5 @@ describe('each limit is its own outcome, and never takes the other cases down', 
     const ps = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
     expect(ps).not.toMatch(/\/sbx\/harness\/harness\.py/);
   });
+});
 });

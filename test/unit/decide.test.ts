@@ -106,6 +106,16 @@ describe('decideFunctional', () => {
     expect(decideFunctional(expecting('x'), raised(2, 'FileNotFoundError'), null).outcome).toBe('exception');
   });
 
+  test('an allocation failure under an rlimit (MemoryError, std::bad_alloc, V8 ArrayBuffer) → memory; other errors → exception', () => {
+    expect(decideFunctional(expecting('x'), raised(null, 'MemoryError'), null).outcome).toBe('memory');
+    expect(decideFunctional(expecting('x'), raised(null, 'std::bad_alloc'), null).outcome).toBe('memory');
+    const v8 = run({ status: 'raised', resultText: null, error: { type: 'RangeError', message: 'Array buffer allocation failed', errno: null, line: 3 } });
+    expect(decideFunctional(expecting('x'), v8, null).outcome).toBe('memory');
+    const range = run({ status: 'raised', resultText: null, error: { type: 'RangeError', message: 'Invalid array length', errno: null, line: 3 } });
+    expect(decideFunctional(expecting('x'), range, null).outcome).toBe('exception');
+    expect(decideFunctional(expecting('x'), raised(null, 'MemoryErrorish'), null).outcome).toBe('exception');
+  });
+
   test('output exceeded, even when the call returned the right value → output', () => {
     const v = decideFunctional(expecting('x'), returned('"x"', { outputExceeded: true, stdoutBytes: 2_000_000 }), null);
     expect(v.outcome).toBe('output');
