@@ -8,6 +8,8 @@ import { DualGaugeError, formatError } from '../plugin/errors.js';
 import { getLanguage } from '../plugin/languages/index.js';
 import { loadTask } from '../plugin/spec/load-task.js';
 import { validateTask, type LanguageReport } from '../plugin/validate/validate-task.js';
+import { ownerTag } from '../plugin/sandbox/scratch.js';
+import { removeOwnedSync, sweepLeftovers } from '../plugin/sandbox/teardown.js';
 import { availableParallelism } from 'node:os';
 
 const USAGE = `usage: dualgauge validate [task-id-or-glob ...] [--config <file>]
@@ -36,6 +38,9 @@ async function main(argv: string[]): Promise<number> {
     else patterns.push(rest[i]);
   }
   const config = loadConfig(configFile ?? locateConfig());
+  // Sandboxes run in this process: sweep what killed runs left, and remove our own at exit.
+  await sweepLeftovers();
+  process.once('exit', () => removeOwnedSync([ownerTag()]));
   const files = globSync(config.specGlobs, { cwd: config.dir, absolute: true }).sort();
   const selected = files.filter((f) => !patterns.length || matchesAny(basename(dirname(f)), patterns));
   if (!selected.length) {

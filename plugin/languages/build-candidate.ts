@@ -1,6 +1,6 @@
 /** The compile step of compiled languages: once per candidate, in its own sandbox, into a host dir that later runs mount read-only. */
 import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { ownScratchDir } from '../sandbox/scratch.js';
 import { join } from 'node:path';
 import type { Limits } from '../config/types.js';
 import { slotUid } from '../sandbox/bwrap.js';
@@ -18,7 +18,8 @@ const LOG_CAP = 64 << 10;
 
 export async function buildCandidate(language: Language, sandbox: Sandbox, layout: CandidateLayout, input: HarnessInput, limits: Limits, signal?: AbortSignal): Promise<BuildResult> {
   const plan = language.build!(input);
-  const dir = mkdtempSync(join(tmpdir(), 'dualgauge-build-'));
+  // Under the worker's own scratch dir, so a killed worker's build dirs are swept like its sessions.
+  const dir = mkdtempSync(join(ownScratchDir(), 'build-'));
   chmodSync(dir, 0o755);
   const owner = slotUid();
   if (owner) chownSync(dir, owner.uid, owner.gid);

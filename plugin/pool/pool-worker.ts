@@ -14,8 +14,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { PoolOptions, PoolWorker, WorkerRequest } from 'vitest/node';
-import { removeCgroupsOfSync, sweepStaleCgroups } from '../sandbox/cgroup.js';
-import { removeScratchOf, sweepStaleScratch, tagOf } from '../sandbox/scratch.js';
+import { tagOf } from '../sandbox/scratch.js';
+import { removeOwnedSync, sweepLeftovers } from '../sandbox/teardown.js';
 import { workerEnv } from './worker-env.js';
 
 export const POOL_NAME = 'dualgauge';
@@ -32,16 +32,6 @@ export function dualgaugePool(): PoolRunnerInitializer {
   return { name: POOL_NAME, createPoolWorker: (options) => new SandboxPoolWorker(options) };
 }
 
-/** Remove what ended workers (and killed runs) left behind. Never throws: cleanup must not fail a run. */
-export async function sweepLeftovers(): Promise<void> {
-  try {
-    sweepStaleScratch();
-    await sweepStaleCgroups();
-  } catch {
-    /* best effort; the next run sweeps again */
-  }
-}
-
 /** Live workers and their owner tags, for the exit handler below. */
 const live = new Map<ChildProcess, string>();
 let exitHook = false;
@@ -54,12 +44,7 @@ let exitHook = false;
 function onMainExit(): void {
   const tags = [...live.values()];
   for (const child of live.keys()) child.kill('SIGKILL');
-  try {
-    removeScratchOf(tags);
-    removeCgroupsOfSync(tags);
-  } catch {
-    /* best effort: the next run sweeps again */
-  }
+  removeOwnedSync(tags);
 }
 
 class SandboxPoolWorker implements PoolWorker {
