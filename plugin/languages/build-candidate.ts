@@ -15,6 +15,8 @@ export interface BuildResult {
 }
 
 const LOG_CAP = 64 << 10;
+const BUILD_DISK_MB = 256;
+const BUILD_INODES = 8192;
 
 export async function buildCandidate(language: Language, sandbox: Sandbox, layout: CandidateLayout, input: HarnessInput, limits: Limits, signal?: AbortSignal): Promise<BuildResult> {
   const plan = language.build!(input);
@@ -32,7 +34,8 @@ export async function buildCandidate(language: Language, sandbox: Sandbox, layou
       argv: plan.argv,
       env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', HOME: '/tmp', ...plan.env },
       cwd: '/sbx/build',
-      limits: { ...limits, memoryMb: Math.max(limits.memoryMb, plan.memoryMb), timeoutMs: plan.timeoutMs, cpuS: Math.max(limits.cpuS, Math.ceil(plan.timeoutMs / 1000)), outputBytes: LOG_CAP },
+      // The compiler's needs, not the candidate's limits: its temporary files (/tmp) can outgrow a tight disk_mb.
+      limits: { ...limits, memoryMb: Math.max(limits.memoryMb, plan.memoryMb), timeoutMs: plan.timeoutMs, cpuS: Math.max(limits.cpuS, Math.ceil(plan.timeoutMs / 1000)), outputBytes: LOG_CAP, diskMb: Math.max(limits.diskMb, BUILD_DISK_MB), diskInodes: Math.max(limits.diskInodes, BUILD_INODES) },
       mounts: [{ host: dir, at: '/sbx/build', writable: true }],
       signal,
     }).result;
