@@ -57,6 +57,8 @@ const sockets: Socket[] = [];
 const envLeaks: string[] = [];
 /** Named processes the attacks start (daemons, planted sleepers), seen live during the run: the attacks ran. */
 const seenNamed = new Set<string>();
+/** Pool workers and sandboxes whose env the watcher read: the env check is not vacuous. */
+const seenKinds = new Set<string>();
 const canaryFile = join(tmpdir(), `dg-hostile-canary-${hex}.txt`);
 
 /** While the run goes on: every process below the Vitest we started must have an env without the canary. */
@@ -80,6 +82,8 @@ function watchEnv(rootPid: number): () => void {
       try {
         const cmd = readFileSync(`/proc/${pid}/cmdline`, 'latin1');
         for (const name of ['dg-daemon', 'dg-planted-sleeper']) if (cmd.startsWith(name)) seenNamed.add(name);
+        if (cmd.includes('workers/forks.js')) seenKinds.add('worker');
+        if (cmd.includes('/sbx/')) seenKinds.add('harness');
         if (readFileSync(`/proc/${pid}/environ`, 'latin1').includes(CANARY)) envLeaks.push(`${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'latin1').replace(/\0/g, ' ').slice(0, 200)}`);
       } catch {
         /* gone, or not ours to read */
@@ -175,6 +179,7 @@ describe('the host afterwards', () => {
   });
 
   test('no pool worker or sandbox had the canary in its environment', () => {
+    expect([...seenKinds].sort()).toEqual(['harness', 'worker']);
     expect(envLeaks).toEqual([]);
   });
 
