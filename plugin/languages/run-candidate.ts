@@ -15,7 +15,7 @@ import { toPlain } from '../config/yaml-source.js';
 import type { CandidateLayout, HarnessCase, HarnessInput, Language } from './types.js';
 
 export type SampleFailure = 'build-failed' | 'startup-failed';
-export type KillCause = 'timeout' | 'memory' | 'processes' | 'output' | 'crash';
+export type KillCause = 'timeout' | 'memory' | 'processes' | 'output' | 'disk' | 'crash';
 
 export interface CaseRun {
   id: string;
@@ -283,6 +283,8 @@ function killCause(res: ExecResult, before: { oom: number; pidsMax: number }, cp
   if (res.limitEvents.pidsMax > before.pidsMax && res.limitHit !== 'output') return 'processes';
   if (res.limitHit === 'timeout' || res.limitHit === 'output') return res.limitHit;
   if (res.limitHit && res.limitEvents.oom + res.limitEvents.pidsMax === 0) return res.limitHit;
+  // RLIMIT_FSIZE's signal, for a runtime that does not ignore it (the harnesses do, and get EFBIG).
+  if (res.signal === 'SIGXFSZ') return 'disk';
   return res.signal === 'SIGXCPU' || (res.signal === 'SIGKILL' && res.durationMs >= cpuS * 1000) ? 'timeout' : 'crash';
 }
 

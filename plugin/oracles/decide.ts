@@ -132,7 +132,7 @@ function describeAbnormal(o: Outcome, run: CaseRun): string {
   if (!run.killed && run.error) return `${o === 'processes' ? 'the process limit refused a fork; ' : ''}raised ${run.error.type}: ${run.error.message ?? ''}${run.error.line ? ` (line ${run.error.line})` : ''}`;
   if (run.killed) {
     const k = run.killed;
-    const why = { timeout: 'exceeded the time limit', memory: 'exceeded the memory limit', processes: 'exceeded the process limit', output: 'exceeded the output limit', crash: 'crashed' }[k.cause];
+    const why = { timeout: 'exceeded the time limit', memory: 'exceeded the memory limit', processes: 'exceeded the process limit', output: 'exceeded the output limit', disk: 'exceeded the file size limit', crash: 'crashed' }[k.cause];
     return `${why}${k.signal ? ` (signal ${k.signal})` : k.exitCode !== null ? ` (exit ${k.exitCode})` : ''}${k.detail ? `: ${k.detail}` : ''}${k.stderrTail ? `\n${k.stderrTail.slice(-500)}` : ''}`;
   }
   return o;

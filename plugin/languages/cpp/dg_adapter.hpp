@@ -6,6 +6,289 @@
 #ifndef DUALGAUGE_ADAPTER_HPP
 #define DUALGAUGE_ADAPTER_HPP
 
+// The candidate's code comes just before this file, and its macros would apply to every token below: a function-like
+// macro can even tell a declaration from a call (by pasting its arguments) and rewrite only the calls. So every
+// identifier used in this file, in dg_value.hpp and in cand.cpp's dg_entry (C++ keywords included) is undefined
+// here, and cand.cpp includes the standard headers these use before the candidate's code. A name added to the
+// adapter and not to this list is no error, only outside this protection. `errno` stays (a macro the adapter needs).
+#undef A
+#undef Adapter
+#undef AnyConv
+#undef ArgumentError
+#undef B
+#undef Bool
+#undef Bytes
+#undef Call
+#undef D
+#undef E
+#undef Elem
+#undef F
+#undef FieldConv
+#undef Float
+#undef Holder
+#undef I
+#undef Int
+#undef J
+#undef K
+#undef Kind
+#undef List
+#undef M
+#undef Map
+#undef Null
+#undef P
+#undef Ptr
+#undef R
+#undef Repr
+#undef Store
+#undef Str
+#undef T
+#undef Type
+#undef U
+#undef UInt
+#undef Value
+#undef __cxa_demangle
+#undef a
+#undef abi
+#undef add
+#undef aggregate_fields
+#undef aggregate_from
+#undef any
+#undef arg
+#undef args
+#undef arity
+#undef array
+#undef auto
+#undef b
+#undef back
+#undef base64
+#undef begin
+#undef binary
+#undef bool
+#undef boolean
+#undef brace_constructible
+#undef brace_test
+#undef break
+#undef byte
+#undef bytes
+#undef c
+#undef c_str
+#undef call
+#undef call_with
+#undef cannot
+#undef case
+#undef char
+#undef class
+#undef clear
+#undef conditional_t
+#undef const
+#undef constexpr
+#undef continue
+#undef d
+#undef data
+#undef decay_t
+#undef decltype
+#undef declval
+#undef default
+#undef demangle
+#undef depth
+#undef dg_entry
+#undef dgv
+#undef discarded
+#undef double
+#undef dualgauge
+#undef e
+#undef element_type
+#undef else
+#undef emplace
+#undef emplace_back
+#undef empty
+#undef enable_if_t
+#undef end
+#undef entries
+#undef enum
+#undef f
+#undef fail
+#undef false
+#undef false_type
+#undef first
+#undef floating
+#undef fn
+#undef fn_traits
+#undef for
+#undef free
+#undef from_value
+#undef get
+#undef get_binary
+#undef has_hasher
+#undef has_insert
+#undef has_key_type
+#undef has_mapped_type
+#undef has_push_back
+#undef has_tuple_size
+#undef has_value
+#undef has_value_type
+#undef hasher
+#undef hs
+#undef i
+#undef if
+#undef in
+#undef index_sequence
+#undef index_sequence_for
+#undef inline
+#undef insert
+#undef int
+#undef integer
+#undef invalid_argument
+#undef invoke
+#undef is_abstract_v
+#undef is_aggregate_v
+#undef is_array
+#undef is_charlike
+#undef is_class_v
+#undef is_default_constructible_v
+#undef is_enum_v
+#undef is_floating_point_v
+#undef is_function_v
+#undef is_integral_v
+#undef is_json
+#undef is_lvalue_reference_v
+#undef is_move_constructible_v
+#undef is_null
+#undef is_optional
+#undef is_pair
+#undef is_pointer_v
+#undef is_same_v
+#undef is_signed_v
+#undef is_smart_ptr
+#undef is_string
+#undef is_tuple
+#undef is_unsigned_v
+#undef is_void_v
+#undef it
+#undef items
+#undef j
+#undef json
+#undef json_from
+#undef json_to
+#undef k
+#undef key
+#undef key_from
+#undef key_text
+#undef key_type
+#undef kind
+#undef kind_name
+#undef length
+#undef length_of
+#undef list
+#undef long
+#undef make_index_sequence
+#undef map
+#undef mapped_type
+#undef max
+#undef min
+#undef move
+#undef multimap
+#undef n
+#undef name
+#undef namespace
+#undef nlohmann
+#undef noexcept
+#undef noreturn
+#undef null
+#undef nullptr
+#undef nullptr_t
+#undef number_float
+#undef number_integer
+#undef number_unsigned
+#undef numeric_limits
+#undef o
+#undef object
+#undef operator
+#undef optional
+#undef ordered_json
+#undef out
+#undef owned
+#undef p
+#undef pair
+#undef parse_type
+#undef ptr
+#undef push_back
+#undef r
+#undef reinterpret_cast
+#undef remove_cv_t
+#undef remove_pointer_t
+#undef remove_reference_t
+#undef repr
+#undef result
+#undef result_param
+#undef ret
+#undef return
+#undef returns
+#undef returns_void
+#undef role
+#undef s
+#undef second
+#undef signed
+#undef single
+#undef size
+#undef size_t
+#undef sizeof
+#undef slot
+#undef sorted
+#undef static
+#undef static_assert
+#undef static_cast
+#undef status
+#undef std
+#undef storable
+#undef storage
+#undef str
+#undef string
+#undef string_view
+#undef strtoll
+#undef struct
+#undef switch
+#undef t
+#undef template
+#undef text
+#undef text_value
+#undef throw
+#undef to_json
+#undef to_string
+#undef to_value
+#undef true
+#undef true_type
+#undef tuple
+#undef tuple_element_t
+#undef tuple_from
+#undef tuple_size
+#undef tuple_to
+#undef type
+#undef type_name
+#undef type_of
+#undef typeid
+#undef typename
+#undef types
+#undef u
+#undef uint8_t
+#undef uinteger
+#undef unsigned
+#undef using
+#undef v
+#undef value
+#undef value_t
+#undef value_type
+#undef vector
+#undef view
+#undef void
+#undef void_t
+#undef what
+#undef while
+#undef write
+#undef write_float
+#undef write_string
+#undef x
+
 #include "dg_value.hpp"
 
 #include <cxxabi.h>
@@ -22,12 +305,21 @@
 
 namespace dualgauge {
 
-using dgv::Value;
-
 /** Raised when a case's value cannot become the candidate's parameter type (or a result its canonical form). */
 struct ArgumentError : std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
+
+/**
+ * Everything else is a static member of one class. The candidate's code comes first in this translation unit, and a
+ * namespace can be reopened: an overload or a more specialised template of a conversion declared there (say
+ * `template <class C, class V> V to_value(const std::basic_string<C>&, const Type&)`) would win the adapter's own
+ * calls and rewrite the result. A class cannot be reopened, and an unqualified call that finds a class member looks
+ * no further (no argument-dependent lookup), so only the adapter's own members take part.
+ */
+struct Adapter {
+
+using Value = dgv::Value;
 
 struct Type {
   std::string name;  // string int float bool bytes any void list dict optional tuple ("" = unknown)
@@ -38,7 +330,7 @@ struct Type {
   }
 };
 
-inline Type parse_type(const char*& p) {
+static Type parse_type(const char*& p) {
   Type t;
   while (*p == ' ') p++;
   while (*p && *p != '<' && *p != '>' && *p != ',' && *p != ' ') t.name += *p++;
@@ -56,12 +348,12 @@ inline Type parse_type(const char*& p) {
   return t;
 }
 
-inline Type type_of(const char* s) {
+static Type type_of(const char* s) {
   const char* p = s ? s : "";
   return parse_type(p);
 }
 
-inline std::string demangle(const char* name) {
+static std::string demangle(const char* name) {
   int status = 0;
   char* d = abi::__cxa_demangle(name, nullptr, nullptr, &status);
   std::string out = status == 0 && d ? d : name;
@@ -70,7 +362,7 @@ inline std::string demangle(const char* name) {
 }
 
 template <class T>
-std::string type_name() {
+static std::string type_name() {
   return demangle(typeid(T).name());
 }
 
@@ -98,25 +390,25 @@ template <class A, class B> struct is_pair<std::pair<A, B>> : std::true_type {};
 template <class T> struct is_tuple : std::false_type {};
 template <class... A> struct is_tuple<std::tuple<A...>> : std::true_type {};
 
-template <class T> constexpr bool is_charlike = std::is_same_v<T, char> || std::is_same_v<T, signed char> || std::is_same_v<T, unsigned char> || std::is_same_v<T, std::byte>;
-template <class T> constexpr bool is_string = std::is_same_v<T, std::string>;
+template <class T> static constexpr bool is_charlike = std::is_same_v<T, char> || std::is_same_v<T, signed char> || std::is_same_v<T, unsigned char> || std::is_same_v<T, std::byte>;
+template <class T> static constexpr bool is_string = std::is_same_v<T, std::string>;
 
 #if defined(NLOHMANN_JSON_VERSION_MAJOR)
-template <class T> constexpr bool is_json = std::is_same_v<T, nlohmann::json> || std::is_same_v<T, nlohmann::ordered_json>;
+template <class T> static constexpr bool is_json = std::is_same_v<T, nlohmann::json> || std::is_same_v<T, nlohmann::ordered_json>;
 #else
-template <class T> constexpr bool is_json = false;
+template <class T> static constexpr bool is_json = false;
 #endif
 
 /** Converts to anything (used to count the fields of an aggregate and to initialise them). */
 struct AnyConv {
   template <class U> operator U() const;
 };
-template <class T, class... A> decltype(void(T{std::declval<A>()...}), std::true_type{}) brace_test(int);
-template <class T, class...> std::false_type brace_test(...);
-template <class T, class... A> constexpr bool brace_constructible = decltype(brace_test<T, A...>(0))::value;
+template <class T, class... A> static decltype(void(T{std::declval<A>()...}), std::true_type{}) brace_test(int);
+template <class T, class...> static std::false_type brace_test(...);
+template <class T, class... A> static constexpr bool brace_constructible = decltype(brace_test<T, A...>(0))::value;
 
 template <class T>
-constexpr int aggregate_fields() {
+static constexpr int aggregate_fields() {
   if constexpr (!std::is_class_v<T> || !std::is_aggregate_v<T>) return 0;
   else if constexpr (brace_constructible<T, AnyConv, AnyConv, AnyConv, AnyConv> && !brace_constructible<T, AnyConv, AnyConv, AnyConv, AnyConv, AnyConv>) return 4;
   else if constexpr (brace_constructible<T, AnyConv, AnyConv, AnyConv> && !brace_constructible<T, AnyConv, AnyConv, AnyConv, AnyConv>) return 3;
@@ -124,16 +416,14 @@ constexpr int aggregate_fields() {
   else return 0;
 }
 
-[[noreturn]] inline void fail(const std::string& what) { throw ArgumentError(what); }
+[[noreturn]] static void fail(const std::string& what) { throw ArgumentError(what); }
 
 template <class T>
-[[noreturn]] void cannot(const Value& v, const char* role = "a parameter of type") {
+[[noreturn]] static void cannot(const Value& v, const char* role = "a parameter of type") {
   fail(std::string("cannot pass a ") + dgv::kind_name(v.kind) + " value as " + role + " " + type_name<T>());
 }
 
 // ---------------------------------------------------------------- canonical value -> C++
-template <class T> T from_value(const Value& v, const Type& t);
-
 template <class T>
 struct FieldConv {
   const Value* v;
@@ -142,19 +432,19 @@ struct FieldConv {
 };
 
 template <class T, size_t... I>
-T tuple_from(const Value& v, const Type& t, std::index_sequence<I...>) {
+static T tuple_from(const Value& v, const Type& t, std::index_sequence<I...>) {
   if (v.kind != Value::List || v.items.size() != sizeof...(I)) cannot<T>(v);
   return T(from_value<std::tuple_element_t<I, T>>(v.items[I], t.arg(I))...);
 }
 
 template <class T, size_t... I>
-T aggregate_from(const Value& v, const Type& t, std::index_sequence<I...>) {
+static T aggregate_from(const Value& v, const Type& t, std::index_sequence<I...>) {
   if (v.kind != Value::List || v.items.size() != sizeof...(I)) cannot<T>(v);
   return T{FieldConv<T>{&v.items[I], &t.arg(I)}...};
 }
 
 template <class K>
-K key_from(const std::string& s) {
+static K key_from(const std::string& s) {
   if constexpr (is_string<K>) return s;
   else if constexpr (std::is_integral_v<K> && !std::is_same_v<K, bool>) {
     char* end = nullptr;
@@ -168,7 +458,7 @@ K key_from(const std::string& s) {
 
 #if defined(NLOHMANN_JSON_VERSION_MAJOR)
 template <class J>
-J json_from(const Value& v) {
+static J json_from(const Value& v) {
   switch (v.kind) {
     case Value::Null: return J(nullptr);
     case Value::Bool: return J(v.b);
@@ -193,7 +483,7 @@ J json_from(const Value& v) {
 #endif
 
 template <class T>
-T from_value(const Value& v, const Type& t) {
+static T from_value(const Value& v, const Type& t) {
   using Elem = typename std::conditional_t<has_value_type<T>::value, T, std::vector<char>>::value_type;
   if constexpr (std::is_same_v<T, Value>) {
     return v;
@@ -277,19 +567,17 @@ T from_value(const Value& v, const Type& t) {
 }
 
 // ---------------------------------------------------------------- C++ -> canonical value
-template <class T> Value to_value(const T& x, const Type& t);
-
-inline Value text_value(std::string s, const Type& t) { return t.name == "bytes" ? Value::bytes(std::move(s)) : Value::str(std::move(s)); }
+static Value text_value(std::string s, const Type& t) { return t.name == "bytes" ? Value::bytes(std::move(s)) : Value::str(std::move(s)); }
 
 template <class T, size_t... I>
-Value tuple_to(const T& x, const Type& t, std::index_sequence<I...>) {
+static Value tuple_to(const T& x, const Type& t, std::index_sequence<I...>) {
   Value out = Value::list();
   (out.items.push_back(to_value(std::get<I>(x), t.arg(I))), ...);
   return out;
 }
 
 template <class K>
-std::string key_text(const K& k) {
+static std::string key_text(const K& k) {
   if constexpr (is_string<K>) return k;
   else if constexpr (std::is_same_v<K, const char*> || std::is_same_v<K, char*>) return k ? k : "";
   else if constexpr (std::is_same_v<K, bool>) return k ? "true" : "false";
@@ -299,7 +587,7 @@ std::string key_text(const K& k) {
 
 #if defined(NLOHMANN_JSON_VERSION_MAJOR)
 template <class J>
-Value json_to(const J& j) {
+static Value json_to(const J& j) {
   switch (j.type()) {
     case nlohmann::json::value_t::null: case nlohmann::json::value_t::discarded: return Value::null();
     case nlohmann::json::value_t::boolean: return Value::boolean(j.template get<bool>());
@@ -324,7 +612,7 @@ Value json_to(const J& j) {
 #endif
 
 template <class T>
-Value to_value(const T& x, const Type& t) {
+static Value to_value(const T& x, const Type& t) {
   using Elem = typename std::conditional_t<has_value_type<T>::value, T, std::vector<char>>::value_type;
   if constexpr (std::is_same_v<T, Value>) {
     return x;
@@ -521,7 +809,7 @@ struct Call {
 };
 
 template <class R, class... P, size_t... I>
-Value call_with(R (*fn)(P...), Call& c, std::index_sequence<I...>) {
+static Value call_with(R (*fn)(P...), Call& c, std::index_sequence<I...>) {
   std::tuple<Holder<P>...> hs{Holder<P>(c.args[I], c.types[I])...};
   Value result;
   if constexpr (std::is_void_v<R>) {
@@ -537,17 +825,17 @@ Value call_with(R (*fn)(P...), Call& c, std::index_sequence<I...>) {
 }
 
 template <class R, class... P>
-Value invoke(R (*fn)(P...), Call& c) {
+static Value invoke(R (*fn)(P...), Call& c) {
   return call_with(fn, c, std::index_sequence_for<P...>());
 }
 
 template <class R, class... P>
-Value invoke(R (*fn)(P...) noexcept, Call& c) {
+static Value invoke(R (*fn)(P...) noexcept, Call& c) {
   return call_with(reinterpret_cast<R (*)(P...)>(fn), c, std::index_sequence_for<P...>());
 }
 
 /** Derived C-style counts (`value: {length_of: p}`): bytes of a string, items of a list, keys of a map. */
-inline Value length_of(const Value& v) {
+static Value length_of(const Value& v) {
   switch (v.kind) {
     case Value::Str: case Value::Bytes: return Value::integer(static_cast<long long>(v.s.size()));
     case Value::List: return Value::integer(static_cast<long long>(v.items.size()));
@@ -555,6 +843,12 @@ inline Value length_of(const Value& v) {
     default: return Value::integer(0);
   }
 }
+
+};  // struct Adapter
+
+// The adapter's types under their short names. After the class: a candidate's own declaration of one conflicts.
+using Type = Adapter::Type;
+using Call = Adapter::Call;
 
 }  // namespace dualgauge
 

@@ -11,19 +11,24 @@
 
 #include <cxxabi.h>
 #include <dirent.h>
+#include <elf.h>
 #include <execinfo.h>
 #include <fcntl.h>
+#include <link.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio_ext.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cerrno>
 #include <cmath>
@@ -185,6 +190,205 @@ const char* const BUILD = "/sbx/build";
 const char* const COV_DIR = "/tmp/dgcov";
 size_t output_cap = 1 << 20;
 std::string nonce;
+
+// ---------------------------------------------------------------- the kernel, without the C library
+// The candidate is linked into this executable: a function it defines with C linkage (`extern "C" ssize_t
+// write(...)`, `syscall`, `memcpy`) takes every reference to that name, the driver's and every library's. So the
+// channel is written with the system call itself, and the check below (candidate_replaces_runtime) uses nothing else.
+long raw_syscall(long nr, long a = 0, long b = 0, long c = 0, long d = 0, long e = 0, long f = 0) {
+#if defined(__x86_64__)
+  long ret;
+  register long r10 __asm__("r10") = d;
+  register long r8 __asm__("r8") = e;
+  register long r9 __asm__("r9") = f;
+  __asm__ volatile("syscall" : "=a"(ret) : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9) : "rcx", "r11", "memory");
+  return ret;
+#elif defined(__aarch64__)
+  register long x8 __asm__("x8") = nr;
+  register long x0 __asm__("x0") = a;
+  register long x1 __asm__("x1") = b;
+  register long x2 __asm__("x2") = c;
+  register long x3 __asm__("x3") = d;
+  register long x4 __asm__("x4") = e;
+  register long x5 __asm__("x5") = f;
+  __asm__ volatile("svc 0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5) : "memory");
+  return x0;
+#else
+  long r = ::syscall(nr, a, b, c, d, e, f);
+  return r < 0 ? -errno : r;
+#endif
+}
+
+/** write(2) straight to the kernel: the count, or -errno. */
+long raw_write(int fd, const void* p, size_t n) { return raw_syscall(SYS_write, fd, reinterpret_cast<long>(p), static_cast<long>(n)); }
+
+// GCC must not turn these loops into calls to memcpy/strlen (which the candidate may have replaced).
+#define DG_NO_LIBCALLS __attribute__((noinline, optimize("no-tree-loop-distribute-patterns")))
+
+DG_NO_LIBCALLS bool raw_eq(const char* a, const char* b) {
+  while (*a && *a == *b) a++, b++;
+  return *a == *b;
+}
+
+DG_NO_LIBCALLS bool raw_prefix(const char* s, const char* prefix) {
+  while (*prefix)
+    if (*s++ != *prefix++) return false;
+  return true;
+}
+
+DG_NO_LIBCALLS void raw_append(char* out, size_t cap, size_t& len, const char* s) {
+  while (*s && len + 1 < cap) out[len++] = *s++;
+  out[len] = '\0';
+}
+
+/** A loaded library's exported symbols (its dynamic symbol table and GNU hash table, in memory). */
+struct Exports {
+  const char* name = nullptr;
+  const ElfW(Sym)* syms = nullptr;
+  const char* strs = nullptr;
+  const uint32_t* gnu_hash = nullptr;
+};
+
+DG_NO_LIBCALLS bool exports_defines(const Exports& x, const char* name) {
+  uint32_t h = 5381;
+  for (const unsigned char* p = reinterpret_cast<const unsigned char*>(name); *p; p++) h = h * 33 + *p;
+  const uint32_t nbuckets = x.gnu_hash[0], symoffset = x.gnu_hash[1], bloom_size = x.gnu_hash[2];
+  if (nbuckets == 0) return false;
+  const uint32_t* buckets = reinterpret_cast<const uint32_t*>(reinterpret_cast<const ElfW(Addr)*>(x.gnu_hash + 4) + bloom_size);
+  const uint32_t* chain = buckets + nbuckets;
+  uint32_t i = buckets[h % nbuckets];
+  if (i < symoffset) return false;
+  for (;; i++) {
+    uint32_t c = chain[i - symoffset];
+    if ((c | 1) == (h | 1) && x.syms[i].st_shndx != SHN_UNDEF && raw_eq(x.strs + x.syms[i].st_name, name)) return true;
+    if (c & 1) return false;
+  }
+}
+
+/** Functions a program may define for itself: glibc supports replacing malloc; the channel does not use the rest. */
+DG_NO_LIBCALLS bool replaceable(const char* name) {
+  static const char* const names[] = {"malloc", "free", "calloc", "realloc", "reallocarray", "memalign", "posix_memalign", "aligned_alloc",
+                                      "valloc", "pvalloc", "malloc_usable_size", "write", "writev", "syscall", nullptr};
+  if (name[0] == '_' && name[1] == 'Z')  // C++: the replaceable global operator new and delete
+    return raw_prefix(name, "_Znw") || raw_prefix(name, "_Zna") || raw_prefix(name, "_Zdl") || raw_prefix(name, "_Zda");
+  for (int k = 0; names[k]; k++)
+    if (raw_eq(name, names[k])) return true;
+  return false;
+}
+
+/**
+ * Functions of the C and C++ runtime (libc, libm, libstdc++, libgcc_s) or of the trace shim that this executable
+ * defines itself, i.e. that the candidate's code defines (`extern "C" void* memcpy(...)`, an asm label): in one
+ * process such a definition replaces the library's for every caller, the driver's serializer included (std::string
+ * copies through memcpy). Then strong definitions of the harness's own inline code (below). Written into `out`;
+ * returns how many. -1: this executable could not be read.
+ * Until the runtime is known to be its own, only the kernel and loops over memory: what it checks must not be able
+ * to answer for it.
+ */
+DG_NO_LIBCALLS int candidate_replaces_runtime(char* out, size_t cap) {
+  size_t len = 0;
+  out[0] = '\0';
+  Exports libs[8];
+  int nlibs = 0;
+  const r_debug* dbg = nullptr;
+  for (const ElfW(Dyn)* d = _DYNAMIC; d->d_tag != DT_NULL; d++)
+    if (d->d_tag == DT_DEBUG) dbg = reinterpret_cast<const r_debug*>(d->d_un.d_ptr);
+  for (const link_map* m = dbg ? dbg->r_map : nullptr; m && nlibs < 8; m = m->l_next) {
+    const char* base = m->l_name ? m->l_name : "";
+    for (const char* p = base; *p; p++)
+      if (*p == '/') base = p + 1;
+    if (!raw_prefix(base, "libc.so.") && !raw_prefix(base, "libm.so.") && !raw_prefix(base, "libstdc++.so.") && !raw_prefix(base, "libgcc_s.so.") && !raw_eq(base, "dgshim.so")) continue;
+    Exports x;
+    x.name = base;
+    for (const ElfW(Dyn)* d = m->l_ld; d && d->d_tag != DT_NULL; d++) {
+      ElfW(Addr) p = d->d_un.d_ptr;
+      if (p < m->l_addr) p += m->l_addr;  // the dynamic loader relocates these in place on most ports
+      if (d->d_tag == DT_SYMTAB) x.syms = reinterpret_cast<const ElfW(Sym)*>(p);
+      else if (d->d_tag == DT_STRTAB) x.strs = reinterpret_cast<const char*>(p);
+      else if (d->d_tag == DT_GNU_HASH) x.gnu_hash = reinterpret_cast<const uint32_t*>(p);
+    }
+    if (x.syms && x.strs && x.gnu_hash) libs[nlibs++] = x;
+  }
+  long fd = raw_syscall(SYS_openat, AT_FDCWD, reinterpret_cast<long>("/proc/self/exe"), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  long size = raw_syscall(SYS_lseek, fd, 0, SEEK_END);
+  long addr = size > 0 ? raw_syscall(SYS_mmap, 0, size, PROT_READ, MAP_PRIVATE, fd, 0) : -1;
+  raw_syscall(SYS_close, fd);
+  if (addr < 0) return -1;  // -errno (user-space addresses are positive)
+  const char* file = reinterpret_cast<const char*>(addr);
+  const size_t n = static_cast<size_t>(size);
+  int found = 0;
+  const auto* eh = reinterpret_cast<const ElfW(Ehdr)*>(file);
+  bool ok = n >= sizeof(ElfW(Ehdr)) && eh->e_ident[0] == ELFMAG0 && eh->e_ident[1] == ELFMAG1 && eh->e_ident[2] == ELFMAG2 && eh->e_ident[3] == ELFMAG3 &&
+            eh->e_shentsize == sizeof(ElfW(Shdr)) && eh->e_shoff < n && eh->e_shnum <= (n - eh->e_shoff) / sizeof(ElfW(Shdr));
+  if (ok) {
+    const auto* sh = reinterpret_cast<const ElfW(Shdr)*>(file + eh->e_shoff);
+    // The full symbol table (the driver's references to a name bind to the candidate's definition at link time,
+    // exported or not); the dynamic one if the executable was stripped.
+    int table = -1;
+    for (int k = 0; k < eh->e_shnum; k++)
+      if (sh[k].sh_type == SHT_SYMTAB || (table < 0 && sh[k].sh_type == SHT_DYNSYM)) table = k;
+    if (table >= 0 && sh[table].sh_link < eh->e_shnum) {
+      const ElfW(Shdr)& st = sh[table];
+      const ElfW(Shdr)& ss = sh[st.sh_link];
+      if (st.sh_offset <= n && st.sh_size <= n - st.sh_offset && ss.sh_offset <= n && ss.sh_size <= n - ss.sh_offset && ss.sh_size > 0 && file[ss.sh_offset + ss.sh_size - 1] == '\0') {
+        const auto* syms = reinterpret_cast<const ElfW(Sym)*>(file + st.sh_offset);
+        const char* strs = file + ss.sh_offset;
+        for (size_t k = 0; k < st.sh_size / sizeof(ElfW(Sym)); k++) {
+          const ElfW(Sym)& s = syms[k];
+          int type = s.st_info & 0xf, bind = s.st_info >> 4, vis = s.st_other & 0x3;  // ST_TYPE, ST_BIND, ST_VISIBILITY
+          if (s.st_shndx == SHN_UNDEF || (type != STT_FUNC && type != STT_GNU_IFUNC) || (bind != STB_GLOBAL && bind != STB_WEAK)) continue;
+          if ((vis != STV_DEFAULT && vis != STV_PROTECTED) || s.st_name >= ss.sh_size) continue;
+          const char* name = strs + s.st_name;
+          // Weak C++ definitions are template and inline instantiations, which libstdc++ may export as well.
+          if (!name[0] || (name[0] == '_' && name[1] == 'Z' && bind != STB_GLOBAL) || replaceable(name)) continue;
+          for (int l = 0; l < nlibs; l++) {
+            if (!exports_defines(libs[l], name)) continue;
+            if (found++ < 8) {
+              raw_append(out, cap, len, found > 1 ? ", " : "");
+              raw_append(out, cap, len, name);
+              raw_append(out, cap, len, " (");
+              raw_append(out, cap, len, libs[l].name);
+              raw_append(out, cap, len, ")");
+            }
+            break;
+          }
+        }
+        // Then (the runtime being its own, the demangler can be trusted) the harness's own code: everything in
+        // dg_value.hpp and dg_adapter.hpp is inline or a template, i.e. weak, so a strong definition that names
+        // dgv:: or dualgauge:: is the candidate's (an explicit specialisation or an asm label in another of its
+        // files) and would replace ours at link time: e.g. dgv::Value::str, which makes every string result.
+        for (size_t k = 0; found == 0 && k < st.sh_size / sizeof(ElfW(Sym)); k++) {
+          const ElfW(Sym)& s = syms[k];
+          if (s.st_shndx == SHN_UNDEF || (s.st_info & 0xf) != STT_FUNC || (s.st_info >> 4) != STB_GLOBAL || s.st_name >= ss.sh_size) continue;
+          const char* name = strs + s.st_name;
+          if (name[0] != '_' || name[1] != 'Z') continue;
+          int status = 0;
+          char* d = abi::__cxa_demangle(name, nullptr, nullptr, &status);
+          if (status != 0 || !d) continue;
+          std::string text = d;
+          std::free(d);
+          for (size_t at = text.find("[abi:"); at != std::string::npos; at = text.find("[abi:", at)) text.erase(at, text.find(']', at) - at + 1);
+          static const char* const ours[] = {"dgv::base64(", "dgv::write_string(", "dgv::write_float(", "dgv::write(", "dgv::to_json(", "dg_entry(", nullptr};
+          bool own = false;
+          for (int o = 0; ours[o] && !own; o++) own = text.rfind(ours[o], 0) == 0;
+          bool mentions = false;
+          for (const char* ns : {"dgv::", "dualgauge::"})
+            for (size_t at = text.find(ns); at != std::string::npos && !mentions; at = text.find(ns, at + 1))
+              mentions = at == 0 || !(std::isalnum(static_cast<unsigned char>(text[at - 1])) || text[at - 1] == '_');
+          if (own || !mentions) continue;
+          if (found++ < 8) {
+            raw_append(out, cap, len, found > 1 ? ", " : "");
+            raw_append(out, cap, len, text.substr(0, 200).c_str());
+            raw_append(out, cap, len, " (the harness)");
+          }
+        }
+      }
+    }
+  }
+  raw_syscall(SYS_munmap, addr, size);
+  return ok ? found : -1;
+}
 
 std::string dualgauge_demangle(const char* name) {
   int status = 0;
@@ -399,11 +603,9 @@ void send(Obj o) {
   const char* p = line.data();
   size_t left = line.size();
   while (left > 0) {
-    ssize_t w = write(CHANNEL, p, left);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      _exit(2);
-    }
+    long w = raw_write(CHANNEL, p, left);
+    if (w == -EINTR) continue;
+    if (w <= 0) _exit(2);
     p += w;
     left -= static_cast<size_t>(w);
   }
@@ -584,9 +786,10 @@ void fresh_workdir() {
   if (chdir(WORK) != 0) {}
 }
 
-void write_file(const std::string& path, const std::string& data) {
+/** False if the file cannot be opened (errno set); a short write is not reported. */
+bool write_file(const std::string& path, const std::string& data) {
   int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return;
+  if (fd < 0) return false;
   const char* p = data.data();
   size_t left = data.size();
   while (left > 0) {
@@ -596,6 +799,7 @@ void write_file(const std::string& path, const std::string& data) {
     left -= static_cast<size_t>(w);
   }
   close(fd);
+  return true;
 }
 
 std::string read_file(const std::string& path, size_t cap, size_t* size = nullptr) {
@@ -649,28 +853,39 @@ extern "C" void on_fatal_signal(int sig) {
   const char* name = sig == SIGSEGV ? "SIGSEGV (segmentation fault)" : sig == SIGBUS ? "SIGBUS (bus error)" : sig == SIGFPE ? "SIGFPE (arithmetic error)" : sig == SIGILL ? "SIGILL (illegal instruction)" : sig == SIGABRT ? "SIGABRT (abort)" : "a fatal signal";
   int len = line > 0 ? std::snprintf(msg, sizeof msg, "dualgauge: the candidate crashed with %s at line %d\n", name, line)
                      : std::snprintf(msg, sizeof msg, "dualgauge: the candidate crashed with %s\n", name);
-  if (len > 0 && write(crash_fd, msg, static_cast<size_t>(len)) < 0) {}
+  if (len > 0) raw_write(crash_fd, msg, static_cast<size_t>(len));
   signal(sig, SIG_DFL);
   raise(sig);
 }
 
-Capture capture_start(const std::string& stdin_text) {
+/**
+ * Points fds 0-2 at the case's files (fds 0-2 saved above 10). False, with errno and nothing changed, when it
+ * cannot: an earlier case of the candidate's hoarded every fd (or filled /sbx/out). Then the case is `setup-failed`
+ * and runs in a fresh process, as in the Python harness, not with its output going to the harness's own fds.
+ */
+bool capture_start(const std::string& stdin_text, Capture& c) {
   flush_streams();
-  Capture c;
-  for (int i = 0; i < 3; i++) c.saved[i] = fcntl(i, F_DUPFD_CLOEXEC, 10);
-  if (c.saved[2] >= 0) crash_fd = c.saved[2];
-  write_file(std::string(OUT) + "/stdin", stdin_text);
-  int fds[3] = {
-      open((std::string(OUT) + "/stdin").c_str(), O_RDONLY),
-      open((std::string(OUT) + "/stdout").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600),
-      open((std::string(OUT) + "/stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600),
-  };
-  for (int i = 0; i < 3; i++) {
-    if (fds[i] >= 0) {
-      dup2(fds[i], i);
-      close(fds[i]);
+  int saved[3] = {-1, -1, -1}, fds[3] = {-1, -1, -1}, err = 0;
+  for (int i = 0; i < 3 && !err; i++)
+    if ((saved[i] = fcntl(i, F_DUPFD_CLOEXEC, 10)) < 0) err = errno;
+  if (!err && !write_file(std::string(OUT) + "/stdin", stdin_text)) err = errno;
+  const char* names[3] = {"/stdin", "/stdout", "/stderr"};
+  for (int i = 0; i < 3 && !err; i++)
+    if ((fds[i] = open((std::string(OUT) + names[i]).c_str(), i == 0 ? O_RDONLY : O_WRONLY | O_CREAT | O_TRUNC, 0600)) < 0) err = errno;
+  if (err) {
+    for (int i = 0; i < 3; i++) {
+      if (saved[i] >= 0) close(saved[i]);
+      if (fds[i] >= 0) close(fds[i]);
     }
+    errno = err;
+    return false;
   }
+  for (int i = 0; i < 3; i++) {
+    c.saved[i] = saved[i];
+    dup2(fds[i], i);
+    close(fds[i]);
+  }
+  crash_fd = c.saved[2];
   // Nothing buffered from an earlier case's stdin; stream state and format flags as at start.
   __fpurge(stdin);
   clearerr(stdin);
@@ -680,7 +895,7 @@ Capture capture_start(const std::string& stdin_text) {
     s->copyfmt(pristine);
   }
   std::cerr.setf(std::ios::unitbuf);
-  return c;
+  return true;
 }
 
 void capture_end(const Capture& c, Obj& msg) {
@@ -839,7 +1054,7 @@ std::string executable_lines() {
     }
   }
   msg += "\n";
-  if (write(crash_fd, msg.data(), msg.size()) < 0) {}
+  raw_write(crash_fd, msg.data(), msg.size());
   std::abort();
 }
 
@@ -899,16 +1114,14 @@ double ms_between(const timespec& a, const timespec& b) {
 
 double round3(double x) { return std::round(x * 1000.0) / 1000.0; }
 
-void run_case(const Value& c) {
-  fresh_workdir();
+/** One case, prepared (fresh work dir, fds 0-2 on its files: main) and started. */
+void run_case(const Value& c, const Capture& cap) {
   const Value* id = c.get("id");
   const Value* argsv = c.get("args");
-  const Value* stdinv = c.get("stdin");
   const Value* files = c.get("files");
   std::vector<Value> args;
   if (argsv)
     for (auto& a : argsv->items) args.push_back(from_input(a));
-  Capture cap = capture_start(stdinv && stdinv->kind == Value::Str ? stdinv->s : "");
   Outcome o;
   timespec c0, w0, c1, w1;
   __gcov_reset();
@@ -965,6 +1178,8 @@ int main(int argc, char** argv) {
   fcntl(CHANNEL, F_SETFD, FD_CLOEXEC);
   umask(022);
   signal(SIGPIPE, SIG_IGN);
+  // Past the file size limit a write fails with EFBIG (the `disk` outcome), as in CPython, instead of SIGXFSZ killing the process.
+  signal(SIGXFSZ, SIG_IGN);
   main_thread = pthread_self();
   driver_pid = getpid();
   std::string input;
@@ -988,6 +1203,18 @@ int main(int argc, char** argv) {
   setup_coverage();
   // `executable`: the lines gcov counts in the candidate's main file (a coverage denominator for validate).
   send(Obj().str("t", "hello").str("cpp", __VERSION__).raw("executable", executable_lines()));
+  {
+    char replaced[1024];
+    int n = candidate_replaces_runtime(replaced, sizeof replaced);
+    if (n != 0) {
+      std::string what = n < 0 ? std::string("the harness cannot read its own executable to check it (/proc/self/exe)")
+                               : "the candidate defines " + std::string(replaced) + (n > 8 ? " and more" : "") +
+                                     ". Linked into one process with the harness, a definition replaces the runtime's or the harness's own for every "
+                                     "caller, the harness included, so it is not allowed (only malloc and its family, and operator new/delete, may be replaced)";
+      send(Obj().str("t", "build-failed").raw("error", Obj().str("type", "ForbiddenDefinition").str("message", what).null("errno").null("line").done()));
+      _exit(0);
+    }
+  }
   load_lines();
   dgshim_set_resolver(resolve_stack);
   dgshim_set_exit_hook(on_candidate_exit);
@@ -1013,8 +1240,21 @@ int main(int argc, char** argv) {
   if (const Value* cases = config.get("cases")) {
     for (auto& c : cases->items) {
       const Value* id = c.get("id");
-      send(Obj().str("t", "start").str("case", id && id->kind == Value::Str ? id->s : ""));
-      run_case(c);
+      std::string case_id = id && id->kind == Value::Str ? id->s : "";
+      fresh_workdir();
+      const Value* stdinv = c.get("stdin");
+      Capture cap;
+      if (!capture_start(stdinv && stdinv->kind == Value::Str ? stdinv->s : "", cap)) {
+        // Not this case's doing: the runner starts a fresh process at this case.
+        int err = errno;
+        Obj e;
+        e.str("type", "std::system_error").str("message", std::string("cannot prepare the case's stdin/stdout/stderr in /sbx/out: ") + std::strerror(err)).num("errno", err).null("line");
+        send(Obj().str("t", "setup-failed").str("case", case_id).raw("error", e.done()));
+        flush_streams();
+        _exit(0);
+      }
+      send(Obj().str("t", "start").str("case", case_id));
+      run_case(c, cap);
     }
   }
   send(Obj().str("t", "bye"));
