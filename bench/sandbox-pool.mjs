@@ -1,6 +1,7 @@
 // The dualgauge pool's overhead against Vitest's stock forks pool (the walking skeleton's), in the same run on
 // the same tasks: alternating cold runs (execution cache off) of the same suite, median wall time of each,
-// and their ratio. Writes bench/results/sandbox-pool.json.
+// and their ratio. Also the start-up cost of one sandbox (`python3 -c pass`) with the inode-capped scratch
+// tmpfs (enter.sh, as root) against bwrap's own tmpfs. Writes bench/results/sandbox-pool.json.
 // Usage: npm run bench:sandbox [-- --repeat 5 --tasks path-read-document,sql-order-search]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -56,6 +57,36 @@ for (let i = 0; i < repeat; i++) {
   }
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Median wall time of one sandbox exec, in a child process (INODE_CAPS is read at module load). */
+function sandboxStartMs(inodeCaps) {
+  const script = `
+    const { BwrapSandbox } = await import(${JSON.stringify(join(REPO, 'dist/plugin/sandbox/bwrap.js'))});
+    const { DEFAULT_LIMITS } = await import(${JSON.stringify(join(REPO, 'dist/plugin/config/types.js'))});
+    const sb = new BwrapSandbox();
+    const ms = [];
+    for (let i = 0; i < 60; i++) {
+      const s = sb.openSession();
+      s.mkdir('work');
+      const t = process.hrtime.bigint();
+      const r = await s.exec({ argv: ['/usr/bin/python3', '-I', '-S', '-c', 'pass'], env: { PATH: '/usr/bin' }, cwd: '/sbx', limits: DEFAULT_LIMITS, tmpfs: [{ at: '/sbx/work', bytes: 1 << 24 }] }).result;
+      ms.push(Number(process.hrtime.bigint() - t) / 1e6);
+      if (r.exitCode !== 0) throw new Error(r.stderr.toString());
+      await s.close();
+    }
+    ms.sort((a, b) => a - b);
+    console.log(ms[30].toFixed(1));`;
+  const res = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, DUALGAUGE_NO_INODE_CAPS: inodeCaps ? '' : '1' } });
+  if (res.status !== 0) throw new Error(res.stderr);
+  return Number(res.stdout.trim());
+}
+const start = { inodeCapsMs: [], bwrapTmpfsMs: [] };
+for (let i = 0; i < 3; i++) {
+  start.inodeCapsMs.push(sandboxStartMs(true));
+  start.bwrapTmpfsMs.push(sandboxStartMs(false));
+}
+console.log(`sandbox start (python3 -c pass): inode-capped scratch ${median(start.inodeCapsMs)} ms, bwrap tmpfs ${median(start.bwrapTmpfsMs)} ms`);
+
 const pool = median(samples.dualgauge.map((s) => s.ms));
 const stock = median(samples.stock.map((s) => s.ms));
 const result = {
@@ -68,7 +99,9 @@ const result = {
   dualgaugePoolMs: pool,
   stockForksPoolMs: stock,
   ratio: Math.round((pool / stock) * 1000) / 1000,
+  sandboxStartMedianMs: { inodeCappedScratch: median(start.inodeCapsMs), bwrapTmpfs: median(start.bwrapTmpfsMs) },
   samples,
+  sandboxStartSamples: start,
 };
 writeFileSync(join(REPO, 'bench/results/sandbox-pool.json'), JSON.stringify(result, null, 2) + '\n');
 console.log(JSON.stringify({ cases: result.cases, dualgaugePoolMs: pool, stockForksPoolMs: stock, ratio: result.ratio }));
