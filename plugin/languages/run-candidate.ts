@@ -124,6 +124,8 @@ interface KillInfo {
   exitCode: number | null;
   signal: string | null;
   stderrTail: string;
+  /** Which limit, when the cause alone does not say (the CPU limit is a `timeout` too). */
+  detail?: string;
 }
 
 function describeKill(k: KillInfo): string {
@@ -136,7 +138,7 @@ function killedRun(id: string, k: KillInfo, protocolError: string | null): CaseR
     status: 'killed',
     resultText: null,
     error: null,
-    killed: { ...k, detail: protocolError ?? undefined },
+    killed: { ...k, detail: protocolError ?? k.detail },
     stdout: '',
     stderr: k.stderrTail,
     stdoutBytes: 0,
@@ -250,6 +252,8 @@ async function runOnce(req: RunRequest, cases: HarnessCase[], layout: CandidateL
     if (res.aborted) throw new Error('aborted');
     const stderrTail = res.stderr.toString('utf8').slice(-2000);
     const killInfo: KillInfo = { cause: killCause(res, eventsBefore, req.limits.cpuS), exitCode: res.exitCode, signal: res.signal, stderrTail };
+    if (killInfo.cause === 'timeout' && res.limitHit !== 'timeout') killInfo.detail = `the CPU time limit (cpu_s: ${req.limits.cpuS} s per harness process)`;
+    else if (killInfo.cause === 'timeout') killInfo.detail = `the wall time limit (timeout_ms: ${req.limits.timeoutMs} ms per case)`;
     if (sampleFailure) return { done, killedCase: null, killInfo, sampleFailure, protocolError };
     if (bye && trusted && res.limitHit === null) return { done, killedCase: null, killInfo, sampleFailure: null, protocolError: null };
     const setup = setupFailed as { case: string; message: string } | null;

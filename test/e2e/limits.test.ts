@@ -4,6 +4,7 @@
  * outcome, and the calm case still passes (a fresh sandbox after a killed case). Limits: 2 s per case,
  * 128 MiB, 32 processes, 64 KiB output, 8 MiB disk.
  *   #0 memory hog · #1 fork until refused · #2 stdout flood · #3 disk filler · #4 busy loop · #5 sleep + daemon
+ * The CPU limit (1 s per process) stops the busy loop before the wall timer (2 s per case) would.
  */
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -54,6 +55,12 @@ describe('each limit is its own outcome, and never takes the other cases down', 
 
   test.each([0, 1, 2, 3, 4, 5])('candidate #%i still passes the calm case after its attack', (sample) => {
     expect(outcome(sample, 'calm')).toBe('passed');
+  });
+
+  test('a timeout names the limit: CPU time for the busy loop, wall time for the sleeper', () => {
+    const message = (sample: number) => lines.find((l) => l.sample === sample && l.case === 'attack')?.message ?? '';
+    expect(message(4)).toMatch(/CPU time limit \(cpu_s: 1 s/);
+    expect(message(5)).toMatch(/wall time limit \(timeout_ms: 2000 ms/);
   });
 
   test('outcome counts in the summary name each limit', () => {
