@@ -44,6 +44,8 @@ export interface CaseRun {
 
 export interface CandidateRun {
   sampleFailure: { outcome: SampleFailure; message: string; detail?: unknown } | null;
+  /** Executable lines of the candidate's main file, when its harness reports them (JavaScript, C++). */
+  executable?: number[];
   cases: Record<string, CaseRun>;
   processes: number;
   toolchain: Record<string, string>;
@@ -89,7 +91,7 @@ export async function runCandidate(req: RunRequest): Promise<CandidateRun> {
     let remaining = req.cases;
     while (remaining.length > 0) {
       out.processes++;
-      const { done, killedCase, killInfo, sampleFailure, protocolError } = await runOnce(req, remaining, layout, buildDir);
+      const { done, killedCase, killInfo, sampleFailure, protocolError } = await runOnce(req, remaining, layout, buildDir, out);
       for (const c of done) out.cases[c.id] = { ...c, numbers: req.language.numbers };
       if (sampleFailure) {
         out.sampleFailure = sampleFailure;
@@ -152,7 +154,7 @@ function killedRun(id: string, k: KillInfo, protocolError: string | null): CaseR
   };
 }
 
-async function runOnce(req: RunRequest, cases: HarnessCase[], layout: CandidateLayout, buildDir: string | null) {
+async function runOnce(req: RunRequest, cases: HarnessCase[], layout: CandidateLayout, buildDir: string | null, run: CandidateRun) {
   const session = req.sandbox.openSession();
   try {
     const nonce = randomBytes(16).toString('hex');
@@ -206,6 +208,9 @@ async function runOnce(req: RunRequest, cases: HarnessCase[], layout: CandidateL
       if (msg.n !== nonce) return taint('a channel line without the run nonce (forged output?)');
       switch (msg.t) {
         case 'hello':
+        case 'loaded':
+          // The candidate's executable lines (the coverage denominator of `validate`), where the harness knows them.
+          if (Array.isArray(msg.executable) && !run.executable) run.executable = (toPlain(msg.executable) as unknown[]).filter((l): l is number => typeof l === 'number');
           return;
         case 'start': {
           const expected = cases[done.length]?.id;

@@ -14,7 +14,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Bumped when the harness protocol or result shape changes: old cache entries stop matching. */
-const EXECUTION_SCHEMA = 1;
+// 2: CandidateRun.executable (the coverage denominator the JavaScript and C++ harnesses report).
+const EXECUTION_SCHEMA = 2;
 
 let sandbox: Sandbox | undefined;
 export function workerSandbox(): Sandbox {

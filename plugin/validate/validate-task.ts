@@ -96,10 +96,17 @@ export async function validateTask(task: Task, lang: LanguageName, config: RunCo
 
 const PRAGMA = /dualgauge:\s*unreachable\s*(?:—|--|-|:)?\s*(.*)$/;
 
+/**
+ * Executable lines: Python's come from its compiler (executable-lines.py); JavaScript's and C++'s from the
+ * harness itself (V8's function ranges, gcov's line table), reported when the candidate loaded.
+ */
 function coverage(task: Task, lang: LanguageName, run: CandidateRun, source: string): LanguageReport['coverage'] {
-  if (lang !== 'python' || run.sampleFailure) return null;
+  if (run.sampleFailure) return null;
   const file = join(task.dir, source);
-  const all: number[] = JSON.parse(execFileSync(PYTHON, ['-I', '-B', packageFile('plugin/languages/python/executable-lines.py'), file], { encoding: 'utf8', env: {} }));
+  const all: number[] | undefined = lang === 'python'
+    ? JSON.parse(execFileSync(PYTHON, ['-I', '-B', packageFile('plugin/languages/python/executable-lines.py'), file], { encoding: 'utf8', env: {} }))
+    : run.executable;
+  if (!all) return null;
   const text = readFileSync(file, 'utf8').split('\n');
   const excused: { line: number; reason: string }[] = [];
   const counted = all.filter((l) => {

@@ -36,6 +36,11 @@ describe('dualgauge validate', () => {
     expect(run.out).toMatch(/note: ref\/secure\.py:3 excluded from coverage — the interface only passes ints/);
   });
 
+  test('coverage is enforced for JavaScript (V8 block coverage) and C++ (gcov) too, naming the uncovered line', () => {
+    expect(run.out).toMatch(/✗ cover-gaps · javascript · coverage 5\/6 lines[\s\S]*?not covered: lines 6\n/);
+    expect(run.out).toMatch(/✗ cover-gaps · cpp · coverage \d+\/\d+ lines[\s\S]*?not covered: lines 7\n/);
+  });
+
   test('a task selection narrows the run', () => {
     const only = validate(join(dir, 'dualgauge.config.yaml'), 'hatch-ok');
     expect(only.status).toBe(0);
