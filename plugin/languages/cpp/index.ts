@@ -8,7 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Handlebars from 'handlebars';
@@ -113,7 +113,10 @@ function prebuilt(): Prebuilt {
   const read = (dir: string): Prebuilt => ({ driver: readFileSync(join(dir, 'driver.o')), shim: readFileSync(join(dir, 'dgshim.so')) });
   const root = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'dualgauge', 'cpp-harness');
   const dir = join(root, key);
-  if (ownedPrivate(dir) && existsSync(join(dir, 'driver.o')) && existsSync(join(dir, 'dgshim.so'))) return (prebuiltCache = read(dir));
+  if (ownedPrivate(dir) && existsSync(join(dir, 'driver.o')) && existsSync(join(dir, 'dgshim.so'))) {
+    pruneHarnessCache(root, key);
+    return (prebuiltCache = read(dir));
+  }
   let tmp: string;
   let cacheable = true;
   try {
@@ -130,6 +133,7 @@ function prebuilt(): Prebuilt {
     if (cacheable) {
       try {
         renameSync(tmp, dir);
+        pruneHarnessCache(root, key);
         return prebuiltCache;
       } catch {
         // Another worker got there first: its copy is the same.
@@ -138,6 +142,23 @@ function prebuilt(): Prebuilt {
     return prebuiltCache;
   } finally {
     rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Harness builds of other driver versions or compilers, unused for a day, and abandoned temp dirs go. */
+const PRUNE_AFTER_MS = 24 * 3600 * 1000;
+
+export function pruneHarnessCache(root: string, current: string): void {
+  try {
+    const now = Date.now();
+    utimesSync(join(root, current), now / 1000, now / 1000);
+    for (const name of readdirSync(root)) {
+      if (name === current) continue;
+      const p = join(root, name);
+      if (now - statSync(p).mtimeMs > (name.includes('.tmp-') ? 3600 * 1000 : PRUNE_AFTER_MS)) rmSync(p, { recursive: true, force: true });
+    }
+  } catch {
+    /* another worker pruned it first, or the cache is read-only: nothing to do */
   }
 }
 
