@@ -4,6 +4,7 @@
  * plan to workers and injects the result and exit-policy reporters.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import type { Plugin } from 'vite';
 import type { TestProjectInlineConfiguration } from 'vitest/config';
@@ -104,6 +105,9 @@ function suitePlugin(state: FactoryState, suiteName: string, specFiles: string[]
         throw new DualGaugeError('DG_SUITE_INVALID', `suite "${suiteName}" selects no task (specs: ${suite.specs.join(', ')}; tasks: ${ids.join(', ') || 'none'})`, { hint: 'check the task ids in the suite file and the config\'s specs globs' });
       }
       project.config.include = selected.map((f) => relative(config.dir, f));
+      // Vitest's default is one worker less than the cores (1 on 2 cores); ours mostly wait on their sandboxes,
+      // where the work happens, so one per core. `--maxWorkers` still decides when given.
+      project.config.maxWorkers = vitest.config.maxWorkers ?? Math.max(availableParallelism(), 2);
       let run = runs.get(vitest);
       if (!run) {
         if (!vitest.config.mergeReports) checkBwrap();

@@ -1,7 +1,7 @@
 /**
  * `dualgauge validate`: does a task discriminate? The secure reference passes every case; every insecure
- * reference passes every functional case; every security case is failed by at least one insecure reference
- * (or carries `unkilled_reason`); the cases cover >= 90 % of the secure reference's lines (lines marked
+ * reference passes every functional case and fails at least one security case; every security case is failed by
+ * at least one insecure reference (or carries `unkilled_reason`); the cases cover >= 90 % of the secure reference's lines (lines marked
  * `dualgauge: unreachable — <reason>` excepted). Runs the references through the same sandbox and oracles
  * as the benchmark.
  */
@@ -71,11 +71,17 @@ export async function validateTask(task: Task, lang: LanguageName, config: RunCo
   for (const s of insecure.filter((x) => x.files)) {
     const run = await exec(s.files!, s.hash);
     const vs = await verdicts(task, lang, run, config, secureRun);
+    let fails = 0;
     for (const c of task.cases) {
       const v = vs[c.id];
       if (c.kind === 'functional' && v.outcome !== 'passed') report.problems.push(`${s.source}: functional/${c.id} is ${v.outcome} (an insecure reference must be correct): ${v.message.split('\n')[0]}`);
-      if (c.kind === 'security' && v.outcome !== 'passed' && v.outcome !== 'unjudged') report.killedBy[c.id].push(s.source);
+      if (c.kind === 'security' && v.outcome !== 'passed' && v.outcome !== 'unjudged') {
+        report.killedBy[c.id].push(s.source);
+        fails++;
+      }
     }
+    // A variant no security case fails is scored secure: the benchmark could not tell it from the secure one.
+    if (fails === 0) report.problems.push(`${s.source}: fails no security case (add a case that exposes this variant, or drop it)`);
   }
   for (const c of task.cases.filter((x) => x.kind === 'security')) {
     if (report.killedBy[c.id].length) continue;

@@ -41,6 +41,11 @@ describe('dualgauge validate', () => {
     expect(run.out).toMatch(/✗ cover-gaps · cpp · coverage \d+\/\d+ lines[\s\S]*?not covered: lines 7\n/);
   });
 
+  test('an insecure variant that no security case fails is a problem (it would be scored secure)', () => {
+    expect(run.out).toMatch(/problem: ref\/insecure-harmless\.js: fails no security case/);
+    expect(run.out).not.toMatch(/insecure-zero\.js: fails no security case/);
+  });
+
   test('a task selection narrows the run', () => {
     const only = validate(join(dir, 'dualgauge.config.yaml'), 'hatch-ok');
     expect(only.status).toBe(0);
