@@ -107,7 +107,7 @@ beforeAll(async () => {
   const arg = {
     port: (server.address() as { port: number }).port,
     hosts: ['127.0.0.1', ...external.slice(0, 2)],
-    paths: [canaryFile, project.path('canary.txt'), project.path('specs/hostile-python/task.yaml'), project.path('specs/hostile-python/ref/secure.py'), project.path('dualgauge.config.yaml'), join(REPO, 'package.json'), join(REPO, 'specs'), '/root'],
+    paths: [canaryFile, project.path('canary.txt'), project.path('specs/hostile-python/task.yaml'), project.path('specs/hostile-python/ref/secure.py'), project.path('dualgauge.config.yaml'), project.path('results'), project.path('.dualgauge'), join(REPO, 'package.json'), join(REPO, 'specs'), '/root'],
     marker: MARKER,
   };
   for (const lang of LANGUAGES) project.replace(`specs/hostile-${lang}/task.yaml`, '__ARG__', JSON.stringify(JSON.stringify(arg)));
