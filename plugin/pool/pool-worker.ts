@@ -94,12 +94,11 @@ class SandboxPoolWorker implements PoolWorker {
       exitHook = true;
       process.once('exit', onMainExit);
     }
-    this.exited = new Promise((done) => child.once('exit', () => {
+    // However the worker ends (stopped, crashed, killed from outside), what it left is swept once it is gone.
+    this.exited = new Promise<void>((done) => child.once('exit', () => {
       live.delete(child);
       done();
-    }));
-    // A crashed worker (or one killed from outside) leaves its scratch dirs and cgroups: remove them now.
-    void this.exited.then(sweepLeftovers);
+    })).then(sweepLeftovers);
     const { outputStream, errorStream } = this.options.project.vitest.logger;
     // One pipe per worker on the shared streams (as Vitest's forks pool does): raise their listener caps.
     for (const s of [outputStream, errorStream]) s.setMaxListeners(s.getMaxListeners() + 1);
@@ -114,7 +113,6 @@ class SandboxPoolWorker implements PoolWorker {
     if (child.exitCode === null && child.signalCode === null) child.kill();
     await this.exited;
     clearTimeout(kill);
-    await sweepLeftovers();
     const { outputStream, errorStream } = this.options.project.vitest.logger;
     child.stdout!.unpipe(outputStream);
     child.stderr!.unpipe(errorStream);

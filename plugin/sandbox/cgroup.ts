@@ -145,21 +145,28 @@ export async function sweepStaleCgroups(): Promise<string[]> {
   const layout = detectCgroups();
   if (!layout) return [];
   const removed: string[] = [];
-  const roots = [...new Set([layout.memoryRoot, layout.pidsRoot].filter((r): r is string => !!r))];
-  await Promise.all(roots.flatMap((root) => readdirSync(root)
-    .filter((name) => name.startsWith(`${PREFIX}-`) && isStale(name))
-    .map(async (name) => {
-      const dir = join(root, name);
-      for (const pid of safeRead(join(dir, 'cgroup.procs')).split('\n').filter(Boolean)) {
-        try {
-          process.kill(Number(pid), 'SIGKILL');
-        } catch {
-          /* gone already */
-        }
-      }
-      if (await removeCgroup(dir)) removed.push(dir);
-    })));
+  await Promise.all(ourCgroups(layout, (name) => isStale(name)).map(async (dir) => {
+    killMembers(dir);
+    if (await removeCgroup(dir)) removed.push(dir);
+  }));
   return removed;
+}
+
+/** Our cgroup dirs (under the memory and pids roots) whose names pass `keep`. */
+function ourCgroups(layout: CgroupLayout, keep: (name: string) => boolean): string[] {
+  return [...new Set([layout.memoryRoot, layout.pidsRoot].filter((r): r is string => !!r))]
+    .flatMap((root) => readdirSync(root).filter((name) => name.startsWith(`${PREFIX}-`) && keep(name)).map((name) => join(root, name)));
+}
+
+/** SIGKILL every process still in a cgroup (a killed owner's sandboxes, if any outlived it). */
+function killMembers(dir: string): void {
+  for (const pid of safeRead(join(dir, 'cgroup.procs')).split('\n').filter(Boolean)) {
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      /* gone already */
+    }
+  }
 }
 
 function safeRead(file: string): string {
@@ -177,17 +184,8 @@ function safeRead(file: string): string {
 export function removeCgroupsOfSync(tags: string[], waitMs = 3000): void {
   const layout = detectCgroups();
   if (!layout || !tags.length) return;
-  const dirs = [...new Set([layout.memoryRoot, layout.pidsRoot].filter((r): r is string => !!r))]
-    .flatMap((root) => readdirSync(root).filter((n) => tags.some((t) => n.startsWith(`${PREFIX}-${t}-`))).map((n) => join(root, n)));
-  for (const dir of dirs) {
-    for (const pid of safeRead(join(dir, 'cgroup.procs')).split('\n').filter(Boolean)) {
-      try {
-        process.kill(Number(pid), 'SIGKILL');
-      } catch {
-        /* gone already */
-      }
-    }
-  }
+  const dirs = ourCgroups(layout, (name) => tags.some((t) => name.startsWith(`${PREFIX}-${t}-`)));
+  dirs.forEach(killMembers);
   const nap = new Int32Array(new SharedArrayBuffer(4));
   const end = Date.now() + waitMs;
   let left = dirs;

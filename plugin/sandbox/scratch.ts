@@ -30,7 +30,7 @@ let ownTag: string | null = null;
 
 /** This process's owner tag. */
 export function ownerTag(): string {
-  ownTag ??= `w${process.pid}-${startTime(process.pid) ?? '0'}`;
+  ownTag ??= tagOf(process.pid) ?? `w${process.pid}-0`;
   return ownTag;
 }
 
@@ -70,21 +70,12 @@ export function ownScratchDir(): string {
   return dir;
 }
 
-export interface SweepReport {
-  dirs: string[];
-}
-
-/** Remove the scratch dirs of owners that are gone. Safe while other runs are live: theirs are skipped. */
-export function sweepStaleScratch(): SweepReport {
+/** Remove the scratch dirs of owners that are gone; returns their tags. Safe while other runs are live. */
+export function sweepStaleScratch(): string[] {
   const root = scratchRoot();
-  const report: SweepReport = { dirs: [] };
-  if (!existsSync(root)) return report;
-  for (const name of readdirSync(root)) {
-    if (!TAG.test(name) || ownerAlive(name)) continue;
-    rmSync(join(root, name), { recursive: true, force: true, maxRetries: 3 });
-    report.dirs.push(join(root, name));
-  }
-  return report;
+  const stale = existsSync(root) ? readdirSync(root).filter((name) => TAG.test(name) && !ownerAlive(name)) : [];
+  removeScratchOf(stale);
+  return stale;
 }
 
 /** Remove the scratch dirs of owners known to be gone (the caller just killed them). */

@@ -6,11 +6,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { copyFixture, describeRun, filesUnder, readCases, readSummary, REPO, runVitest, type CaseLine, type Project, type RunResult } from './helpers.js';
+import { copyFixture, describeRun, filesUnder, readCases, readSummary, REPO, runVitest, listenEverywhere, type CaseLine, type Listener, type Project, type RunResult } from './helpers.js';
 
 const SPEC = 'specs/probe-sandbox/task.yaml';
 const hex = randomBytes(12).toString('hex');
@@ -24,9 +23,7 @@ const ALLOWED_ENV = new Set(['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'PWD', 'LC_
 let project: Project;
 let run: RunResult;
 let lines: CaseLine[];
-let server: Server;
-let connections = 0;
-const sockets: Socket[] = [];
+let listener: Listener;
 const tmpCanaryFile = join(tmpdir(), `dg-e2e-canary-${hex}.txt`);
 let projectCanaryFile: string;
 let hosts: string[];
@@ -42,16 +39,9 @@ beforeAll(async () => {
   writeFileSync(tmpCanaryFile, TMP_CANARY);
   projectCanaryFile = project.path(`canary-${hex}.txt`);
   writeFileSync(projectCanaryFile, PROJECT_CANARY);
-  server = createServer((s) => {
-    connections++;
-    sockets.push(s);
-    s.on('error', () => {});
-  });
-  // All interfaces: the candidate tries loopback and this machine's own addresses.
-  await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
-  const port = (server.address() as { port: number }).port;
-  const external = Object.values(networkInterfaces()).flat().filter((a) => a && a.family === 'IPv4' && !a.internal).map((a) => a!.address);
-  hosts = ['127.0.0.1', ...external.slice(0, 2)];
+  listener = await listenEverywhere();
+  const port = listener.port;
+  hosts = listener.hosts;
   const paths = [tmpCanaryFile, projectCanaryFile, project.path(SPEC), project.path('specs/probe-sandbox/ref/secure.py'), join(REPO, 'package.json'), '/etc/hostname'];
   const reversed = hex.split('').reverse().join('');
   project.replace(SPEC, '__FILE_PATHS__', paths.map((p) => JSON.stringify(p)).join(', '));
@@ -64,8 +54,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const s of sockets) s.destroy();
-  await new Promise((resolve) => server?.close(resolve));
+  await listener?.close();
   rmSync(tmpCanaryFile, { force: true });
   project?.cleanup();
 });
@@ -136,7 +125,7 @@ describe('a hostile candidate stays contained', () => {
     const got = actualOf('host-network') as Record<string, string>;
     expect(Object.keys(got).sort()).toEqual([...hosts].sort());
     for (const [host, result] of Object.entries(got)) expect(result, host).toMatch(/^error:/);
-    expect(connections).toBe(0);
+    expect(listener.connections()).toBe(0);
   });
 
   test('the working dir is /sbx/work and holds only the fixtures: no spec, references or expected values', () => {

@@ -4,7 +4,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { createServer, type Socket } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -273,4 +274,35 @@ export function caseOf(lines: CaseLine[], model: string, sample: number, id: str
   const found = lines.filter((l) => l.model === model && l.sample === sample && l.case === id);
   if (found.length !== 1) throw new Error(`expected one case line for ${model} #${sample} ${id}, found ${found.length}`);
   return found[0];
+}
+
+export interface Listener {
+  port: number;
+  /** 127.0.0.1 and up to two of this machine's own IPv4 addresses: where a candidate would try to connect. */
+  hosts: string[];
+  /** Connections accepted so far (a contained candidate makes none). */
+  connections(): number;
+  close(): Promise<void>;
+}
+
+/** A TCP listener on every interface, counting connections: the target of network escape attempts. */
+export async function listenEverywhere(): Promise<Listener> {
+  let connections = 0;
+  const sockets: Socket[] = [];
+  const server = createServer((s) => {
+    connections++;
+    sockets.push(s);
+    s.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
+  const external = Object.values(networkInterfaces()).flat().filter((a) => a && a.family === 'IPv4' && !a.internal).map((a) => a!.address);
+  return {
+    port: (server.address() as { port: number }).port,
+    hosts: ['127.0.0.1', ...external.slice(0, 2)],
+    connections: () => connections,
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
 }

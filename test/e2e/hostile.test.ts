@@ -8,11 +8,10 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { copyFixture, describeRun, filesUnder, readCases, REPO, runVitest, type CaseLine, type Project, type RunResult } from './helpers.js';
+import { copyFixture, describeRun, filesUnder, readCases, REPO, runVitest, listenEverywhere, type CaseLine, type Listener, type Project, type RunResult } from './helpers.js';
 
 const ALL_LANGUAGES = ['python', 'javascript', 'cpp'];
 /** DG_HOSTILE_LANGS=javascript narrows the suite while working on one language's candidates. */
@@ -51,9 +50,7 @@ const MARKER = join(tmpdir(), `dg-hostile-${hex}`);
 let project: Project;
 let run: RunResult;
 let lines: CaseLine[];
-let server: Server;
-let connections = 0;
-const sockets: Socket[] = [];
+let listener: Listener;
 const envLeaks: string[] = [];
 /** Named processes the attacks start (daemons, planted sleepers), seen live during the run: the attacks ran. */
 const seenNamed = new Set<string>();
@@ -97,16 +94,10 @@ beforeAll(async () => {
   project = copyFixture('hostile');
   writeFileSync(canaryFile, CANARY);
   writeFileSync(project.path('canary.txt'), CANARY);
-  server = createServer((s) => {
-    connections++;
-    sockets.push(s);
-    s.on('error', () => {});
-  });
-  await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
-  const external = Object.values(networkInterfaces()).flat().filter((a) => a && a.family === 'IPv4' && !a.internal).map((a) => a!.address);
+  listener = await listenEverywhere();
   const arg = {
-    port: (server.address() as { port: number }).port,
-    hosts: ['127.0.0.1', ...external.slice(0, 2)],
+    port: listener.port,
+    hosts: listener.hosts,
     paths: [canaryFile, project.path('canary.txt'), project.path('specs/hostile-python/task.yaml'), project.path('specs/hostile-python/ref/secure.py'), project.path('dualgauge.config.yaml'), project.path('results'), project.path('.dualgauge'), join(REPO, 'package.json'), join(REPO, 'specs'), '/root'],
     marker: MARKER,
   };
@@ -127,8 +118,7 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
-  for (const s of sockets) s.destroy();
-  await new Promise((resolve) => server?.close(resolve));
+  await listener?.close();
   rmSync(canaryFile, { force: true });
   project?.cleanup();
 });
@@ -154,7 +144,7 @@ describe('every attack is contained and reported as its own outcome', () => {
 
 describe('the host afterwards', () => {
   test('the loopback listener received no connection', () => {
-    expect(connections).toBe(0);
+    expect(listener.connections()).toBe(0);
   });
 
   test('no marker file reached the host', () => {
