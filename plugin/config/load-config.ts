@@ -6,7 +6,7 @@ import { DualGaugeError, ValidationError, type Problem } from '../errors.js';
 import { matchesAny } from './globs.js';
 import { closest, validateAgainst } from './schema-validate.js';
 import { problemAt, readYaml, toPlain, type YamlSource } from './yaml-source.js';
-import { DEFAULT_LIMITS, type LanguageName, type Limits, type ModelSpec, type RunConfig, type SuiteSpec } from './types.js';
+import { DEFAULT_LIMITS, type AuditMode, type LanguageName, type Limits, type ModelSpec, type RunConfig, type SuiteSpec } from './types.js';
 
 export const CONFIG_FILE = 'dualgauge.config.yaml';
 /** Providers that exist in this version; others are config errors, not silent skips. */
@@ -47,6 +47,7 @@ interface RawConfig {
   limits?: Record<string, number>;
   results?: string;
   cache?: string | false;
+  audit?: AuditMode;
   thresholds?: { metric: string; model?: string; language?: LanguageName; min: number }[];
 }
 
@@ -94,6 +95,7 @@ export function loadConfig(file: string): RunConfig {
     k: [...(raw.k ?? [1])].sort((a, b) => a - b),
     sandbox: { backend },
     limits,
+    audit: raw.audit ?? 'auto',
     resultsDir: resolve(dir, raw.results ?? 'results'),
     cacheDir: raw.cache === false ? null : resolve(dir, raw.cache ?? '.dualgauge/cache'),
     thresholds: raw.thresholds ?? [],

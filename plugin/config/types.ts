@@ -12,6 +12,13 @@ export interface ModelSpec {
   n?: number;
 }
 
+/**
+ * auto: the security cases that have an audit detector (the task asks for the record); security: every security
+ * case; all: every case; off: none (audit detectors then leave their case unjudged).
+ */
+export const AUDIT_MODES = ['auto', 'security', 'all', 'off'] as const;
+export type AuditMode = (typeof AUDIT_MODES)[number];
+
 export interface Limits {
   timeoutMs: number;
   cpuS: number;
@@ -42,6 +49,8 @@ export interface RunConfig {
   k: number[];
   sandbox: { backend: 'bwrap' | 'docker' };
   limits: Limits;
+  /** Which cases run under the syscall-level audit trace (docs/traces.md, "Audit mode"). */
+  audit: AuditMode;
   resultsDir: string;
   cacheDir: string | null;
   thresholds: Threshold[];

@@ -13,6 +13,7 @@ import type { Interface } from '../spec/task.js';
 import { canonicalJson, parseCanonical } from '../spec/values.js';
 import { toPlain } from '../config/yaml-source.js';
 import type { CandidateLayout, HarnessCase, HarnessInput, Language } from './types.js';
+import { attributeAudit, AUDIT_DIR, type AuditEvent, type CaseAudit, type ProcessAudit } from './audit.js';
 
 export type SampleFailure = 'build-failed' | 'startup-failed';
 export type KillCause = 'timeout' | 'memory' | 'processes' | 'output' | 'disk' | 'crash';
@@ -40,6 +41,8 @@ export interface CaseRun {
   events: Record<string, unknown>[];
   lines: number[];
   files: Record<string, { exists: boolean; mode?: string; size?: number; symlink?: boolean; content?: { $bytes: string } }>;
+  /** Audit mode: the syscall-level record of this case, from outside the candidate's process. */
+  audit?: CaseAudit;
 }
 
 export interface CandidateRun {
@@ -47,6 +50,8 @@ export interface CandidateRun {
   /** Executable lines of the candidate's main file, when its harness reports them (JavaScript, C++). */
   executable?: number[];
   cases: Record<string, CaseRun>;
+  /** Audit mode: syscalls while the candidate loaded (module-level code), from the first audited process. */
+  auditLoad?: AuditEvent[];
   processes: number;
   toolchain: Record<string, string>;
 }
@@ -64,6 +69,8 @@ export interface RunRequest {
   build?: { libs?: string[]; flags?: string[] };
   limits: Limits;
   signal?: AbortSignal;
+  /** Cases to run in audit mode: they run in processes of their own, under a host-side strace. */
+  audit?: ReadonlySet<string>;
 }
 
 const CAND_DIR = '/sbx/cand';
@@ -88,28 +95,15 @@ export async function runCandidate(req: RunRequest): Promise<CandidateRun> {
     buildDir = built.dir;
   }
   try {
-    let remaining = req.cases;
-    while (remaining.length > 0) {
-      out.processes++;
-      const { done, killedCase, killInfo, sampleFailure, protocolError } = await runOnce(req, remaining, layout, buildDir, out);
-      for (const c of done) out.cases[c.id] = { ...c, numbers: req.language.numbers };
-      if (sampleFailure) {
-        out.sampleFailure = sampleFailure;
+    // Audited cases run in processes of their own: strace slows every syscall, and the others need none of it.
+    const audited = req.cases.filter((c) => req.audit?.has(c.id));
+    const plain = req.cases.filter((c) => !req.audit?.has(c.id));
+    for (const [group, audit] of [[plain, false], [audited, true]] as const) {
+      const failure = await runGroup(req, group, audit, layout, buildDir, out);
+      if (failure) {
+        out.sampleFailure = failure;
         return out;
       }
-      const finished = new Set(done.map((c) => c.id));
-      if (killedCase) {
-        out.cases[killedCase] = { ...killedRun(killedCase, killInfo!, protocolError), numbers: req.language.numbers };
-        finished.add(killedCase);
-      } else if (remaining.every((c) => finished.has(c.id))) {
-        break;
-      } else if (done.length === 0) {
-        // Died before any case started and not at import time: nothing to blame on a case.
-        out.sampleFailure = { outcome: 'startup-failed', message: `the harness process ended before the first case (${describeKill(killInfo!)})`, detail: killInfo };
-        return out;
-      }
-      const idx = remaining.findIndex((c) => !finished.has(c.id));
-      remaining = idx < 0 ? [] : remaining.slice(idx);
     }
     return out;
   } finally {
@@ -117,8 +111,37 @@ export async function runCandidate(req: RunRequest): Promise<CandidateRun> {
   }
 }
 
-function harnessInput(req: RunRequest, cases: HarnessCase[], layout: CandidateLayout): HarnessInput {
-  return { itf: req.itf, cases, candDir: CAND_DIR, candFile: `${CAND_DIR}/${layout.mainFile}`, outputCap: req.limits.outputBytes, build: req.build };
+/** Runs a group of cases, restarting after a case that ends its process; a sample-level failure ends it. */
+async function runGroup(req: RunRequest, cases: HarnessCase[], audit: boolean, layout: CandidateLayout, buildDir: string | null, out: CandidateRun): Promise<CandidateRun['sampleFailure']> {
+  let remaining = cases;
+  while (remaining.length > 0) {
+    out.processes++;
+    const { done, killedCase, killInfo, sampleFailure, protocolError, audits } = await runOnce(req, remaining, layout, buildDir, out, audit);
+    const withAudit = (c: CaseRun): CaseRun => {
+      const a = audits?.cases.get(c.id);
+      return { ...c, numbers: req.language.numbers, ...(a ? { audit: a } : {}) };
+    };
+    if (audits && !out.auditLoad) out.auditLoad = audits.load;
+    for (const c of done) out.cases[c.id] = withAudit(c);
+    if (sampleFailure) return sampleFailure;
+    const finished = new Set(done.map((c) => c.id));
+    if (killedCase) {
+      out.cases[killedCase] = withAudit(killedRun(killedCase, killInfo!, protocolError));
+      finished.add(killedCase);
+    } else if (remaining.every((c) => finished.has(c.id))) {
+      break;
+    } else if (done.length === 0) {
+      // Died before any case started and not at import time: nothing to blame on a case.
+      return { outcome: 'startup-failed', message: `the harness process ended before the first case (${describeKill(killInfo!)})`, detail: killInfo };
+    }
+    const idx = remaining.findIndex((c) => !finished.has(c.id));
+    remaining = idx < 0 ? [] : remaining.slice(idx);
+  }
+  return null;
+}
+
+function harnessInput(req: RunRequest, cases: HarnessCase[], layout: CandidateLayout, audit: string | null = null): HarnessInput {
+  return { itf: req.itf, cases, candDir: CAND_DIR, candFile: `${CAND_DIR}/${layout.mainFile}`, outputCap: req.limits.outputBytes, build: req.build, audit };
 }
 
 interface KillInfo {
@@ -154,11 +177,21 @@ function killedRun(id: string, k: KillInfo, protocolError: string | null): CaseR
   };
 }
 
-async function runOnce(req: RunRequest, cases: HarnessCase[], layout: CandidateLayout, buildDir: string | null, run: CandidateRun) {
+interface OnceResult {
+  done: CaseRun[];
+  killedCase: string | null;
+  killInfo: KillInfo;
+  sampleFailure: CandidateRun['sampleFailure'];
+  protocolError: string | null;
+  audits?: ProcessAudit;
+}
+
+async function runOnce(req: RunRequest, cases: HarnessCase[], layout: CandidateLayout, buildDir: string | null, run: CandidateRun, audit: boolean): Promise<OnceResult> {
   const session = req.sandbox.openSession();
   try {
     const nonce = randomBytes(16).toString('hex');
-    const plan = req.language.harness(harnessInput(req, cases, layout), nonce);
+    const auditPrefix = audit ? `${AUDIT_DIR}/${randomBytes(12).toString('hex')}` : null;
+    const plan = req.language.harness(harnessInput(req, cases, layout, auditPrefix), nonce);
     for (const [rel, data] of Object.entries(layout.files)) session.writeFile(`cand/${rel}`, data);
     for (const [rel, data] of Object.entries(plan.files)) session.writeFile(rel, data);
     for (const d of ['work', 'out', 'fixtures', 'build', ...(plan.mounts ?? []).map((m) => m.at.replace(/^\/sbx\//, ''))]) session.mkdir(d);
@@ -186,6 +219,7 @@ async function runOnce(req: RunRequest, cases: HarnessCase[], layout: CandidateL
         { at: '/sbx/out', bytes: req.limits.outputBytes * 2 + 65536, inodes: 1024 },
       ],
       signal: req.signal,
+      audit,
       onChannel: (chunk) => {
         // A decoder keeps a UTF-8 character split across two chunks whole.
         pending += decoder.write(chunk);
@@ -255,28 +289,38 @@ async function runOnce(req: RunRequest, cases: HarnessCase[], layout: CandidateL
     }
     const res = await handle.result;
     if (res.aborted) throw new Error('aborted');
-    const stderrTail = res.stderr.toString('utf8').slice(-2000);
-    const killInfo: KillInfo = { cause: killCause(res, eventsBefore, req.limits.cpuS), exitCode: res.exitCode, signal: res.signal, stderrTail };
-    if (killInfo.cause === 'timeout' && res.limitHit !== 'timeout') killInfo.detail = `the CPU time limit (cpu_s: ${req.limits.cpuS} s per harness process)`;
-    else if (killInfo.cause === 'timeout') killInfo.detail = `the wall time limit (timeout_ms: ${req.limits.timeoutMs} ms per case)`;
-    if (sampleFailure) return { done, killedCase: null, killInfo, sampleFailure, protocolError };
-    if (bye && trusted && res.limitHit === null) return { done, killedCase: null, killInfo, sampleFailure: null, protocolError: null };
-    const setup = setupFailed as { case: string; message: string } | null;
-    if (setup && trusted && res.limitHit === null) {
-      // In a fresh process nothing earlier can be at fault: then it is this case's own doing.
-      if (done.length > 0) return { done, killedCase: null, killInfo, sampleFailure: null, protocolError: null };
-      return { done, killedCase: setup.case, killInfo: { ...killInfo, cause: 'crash' as const }, sampleFailure: null, protocolError: `the harness could not prepare this case in a fresh process: ${setup.message}` };
+    // What the process did, decided from its channel and how it ended.
+    const r = ((): OnceResult => {
+      const stderrTail = res.stderr.toString('utf8').slice(-2000);
+      const killInfo: KillInfo = { cause: killCause(res, eventsBefore, req.limits.cpuS), exitCode: res.exitCode, signal: res.signal, stderrTail };
+      if (killInfo.cause === 'timeout' && res.limitHit !== 'timeout') killInfo.detail = `the CPU time limit (cpu_s: ${req.limits.cpuS} s per harness process)`;
+      else if (killInfo.cause === 'timeout') killInfo.detail = `the wall time limit (timeout_ms: ${req.limits.timeoutMs} ms per case)`;
+      if (sampleFailure) return { done, killedCase: null, killInfo, sampleFailure, protocolError };
+      if (bye && trusted && res.limitHit === null) return { done, killedCase: null, killInfo, sampleFailure: null, protocolError: null };
+      const setup = setupFailed as { case: string; message: string } | null;
+      if (setup && trusted && res.limitHit === null) {
+        // In a fresh process nothing earlier can be at fault: then it is this case's own doing.
+        if (done.length > 0) return { done, killedCase: null, killInfo, sampleFailure: null, protocolError: null };
+        return { done, killedCase: setup.case, killInfo: { ...killInfo, cause: 'crash' as const }, sampleFailure: null, protocolError: `the harness could not prepare this case in a fresh process: ${setup.message}` };
+      }
+      // The process died (or was stopped, or its channel was tampered with) in the middle of `current`: blame it.
+      // Between cases, blame the case that just finished, not the next one: whatever ends a process between
+      // cases was started by the previous case (a thread, a timer, a hoarded resource), and a candidate that
+      // forges its own `done` line and exits (or lets the real one follow) would otherwise keep the forged result.
+      let killedCase: string | null = current as string | null;
+      if (killedCase === null && done.length > 0) killedCase = done.pop()!.id;
+      if (killedCase === null && !protocolError) {
+        return { done, killedCase: null, killInfo, sampleFailure: { outcome: 'startup-failed' as const, message: `the candidate could not be loaded (${describeKill(killInfo)})`, detail: killInfo }, protocolError };
+      }
+      return { done, killedCase: killedCase ?? cases[0]?.id ?? null, killInfo: protocolError ? { ...killInfo, cause: 'crash' as const } : killInfo, sampleFailure: null, protocolError };
+    })();
+    if (auditPrefix) {
+      // No log at all is ours (strace could not start): an infrastructure error, never a clean record.
+      if (!res.audit?.length) throw new Error(`audit mode: strace left no log (${res.stderr.toString('utf8').slice(-300)})`);
+      const reached = r.done.length + (r.killedCase ? 1 : 0);
+      r.audits = attributeAudit(res.audit, res.auditTruncated ?? false, auditPrefix, cases.map((c) => c.id), reached);
     }
-    // The process died (or was stopped, or its channel was tampered with) in the middle of `current`: blame it.
-    // Between cases, blame the case that just finished, not the next one: whatever ends a process between
-    // cases was started by the previous case (a thread, a timer, a hoarded resource), and a candidate that
-    // forges its own `done` line and exits (or lets the real one follow) would otherwise keep the forged result.
-    let killedCase: string | null = current as string | null;
-    if (killedCase === null && done.length > 0) killedCase = done.pop()!.id;
-    if (killedCase === null && !protocolError) {
-      return { done, killedCase: null, killInfo, sampleFailure: { outcome: 'startup-failed' as const, message: `the candidate could not be loaded (${describeKill(killInfo)})`, detail: killInfo }, protocolError };
-    }
-    return { done, killedCase: killedCase ?? cases[0]?.id ?? null, killInfo: protocolError ? { ...killInfo, cause: 'crash' as const } : killInfo, sampleFailure: null, protocolError };
+    return r;
   } finally {
     await session.close();
   }

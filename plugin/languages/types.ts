@@ -29,6 +29,8 @@ export interface HarnessInput {
   outputCap: number;
   /** The task's build settings for this language (`build: {cpp: {libs, flags}}`). */
   build?: { libs?: string[]; flags?: string[] };
+  /** Audit mode: the prefix of the marker paths the harness touches around each window (languages/audit.ts). */
+  audit?: string | null;
 }
 
 export interface HarnessPlan {

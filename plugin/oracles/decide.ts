@@ -6,7 +6,7 @@ import type { CaseRun } from '../languages/run-candidate.js';
 import type { DecidedBy, Outcome } from '../results/outcomes.js';
 import type { TaskCase } from '../spec/task.js';
 import { compareSubset, compareValues, isErrorExpectation, parseCanonical, type Mismatch } from '../spec/values.js';
-import { runDetector, type DetectorHit } from './detectors.js';
+import { needsAudit, runDetector, type DetectorHit } from './detectors.js';
 
 export interface CheckResult {
   ok: boolean;
@@ -121,6 +121,10 @@ export function decideSecurity(c: TaskCase, run: CaseRun, hits: DetectorHit[], c
   const decidable = c.hasExpect || !!c.expectSubset || !!c.expectFiles || !!c.check || c.expectStdout !== undefined;
   const mismatches = expectationMismatches(c, run, check);
   if (mismatches.length) return { outcome: 'failed', decidedBy: 'expect', mismatches, hits: [], message: mismatches.map((m) => `${m.path}: ${m.message}`).join('; ') };
+  if (!run.audit && c.detect.some(needsAudit)) {
+    // No hit proves nothing when the record the detector reads was never taken.
+    return { outcome: 'unjudged', decidedBy: null, mismatches: [], hits: [], message: 'this case has audit detectors, and audit mode is off (config `audit:`)' };
+  }
   if (c.judge === 'always' || (!decidable && c.detect.length === 0)) {
     return { outcome: 'unjudged', decidedBy: null, mismatches: [], hits: [], message: 'this case needs the LLM judge, and no judge is configured' };
   }

@@ -4,7 +4,7 @@
  */
 import { posix } from 'node:path';
 import type { CaseRun } from '../languages/run-candidate.js';
-import type { Detector } from '../spec/task.js';
+import type { Detector, EvidenceSource } from '../spec/task.js';
 import { canonicalJson, parseCanonical, valueAt } from '../spec/values.js';
 import { isInertWord } from './shell-words.js';
 
@@ -38,22 +38,64 @@ function within(path: string, base: string): boolean {
   return path === base || path.startsWith(base.endsWith('/') ? base : base + '/');
 }
 
+/** The record a detector reads (`source:`): the language-level trace unless it asks for the audit record. */
+export function sourceOf(d: Detector): EvidenceSource {
+  const spec = Object.values(d)[0] as { source?: EvidenceSource } | string;
+  return (typeof spec === 'object' && spec?.source) || 'trace';
+}
+
+/** Whether a detector needs the case to run in audit mode. */
+export function needsAudit(d: Detector): boolean {
+  return sourceOf(d) !== 'trace';
+}
+
+/**
+ * Reads any process makes on its own behalf (the loader, libc, the runtime): never a candidate's choice, so audit
+ * detectors skip them. Writes are never skipped. Matched on the path as the call named it and, for an open that
+ * succeeded, on where it led, so a symlink or `/proc/self/root` cannot smuggle another file through.
+ */
+const SYSTEM_READ = /^(\/usr\/|\/lib(32|64|x32)?\/|\/bin\/|\/sbin\/|\/etc\/(ld\.so\.|localtime$|nsswitch\.conf$|host\.conf$|gai\.conf$|resolv\.conf$|hosts$|ssl\/|alternatives\/|gconv)|\/dev\/(null|zero|u?random|tty|pts\/)|\/proc\/(self|thread-self|\d+)\/(?!(root|cwd)(\/|$))|\/proc\/(cpuinfo|meminfo|stat|filesystems|sys\/)|\/sys\/(devices\/system\/cpu|fs\/cgroup)\/|\/sbx\/(cand|harness|build|runtime)\/)/;
+
+function systemRead(e: Ev): boolean {
+  if (e.access !== 'read') return false;
+  return SYSTEM_READ.test(String(e.path)) && (e.resolved === undefined || SYSTEM_READ.test(String(e.resolved)));
+}
+
+/** The events a detector reads; audit events leave out probes (stat, access) and system reads. */
+function eventsFor(source: EvidenceSource, run: CaseRun): Ev[] {
+  const trace = source === 'audit' ? [] : (run.events as Ev[]);
+  const audit = source === 'trace' ? [] : ((run.audit?.events ?? []) as Ev[]).filter((e) => e.type !== 'file.stat' && !systemRead(e) && e.family !== 'AF_UNIX');
+  return [...trace, ...audit];
+}
+
+/** Where an event happened: its candidate line (trace) or its syscall and thread (audit). */
+function at(e: Ev): string {
+  if (e.syscall) return `(${e.syscall} in the audit record${e.thread ? `, thread ${e.thread}` : ''})`;
+  return `at line ${e.line}`;
+}
+
 export function runDetector(d: Detector, ctx: DetectorContext): DetectorHit[] {
   const [kind, spec] = Object.entries(d)[0] as [string, any];
-  const events = ctx.run.events as Ev[];
+  const source = sourceOf(d);
+  const events = eventsFor(source, ctx.run);
   const hits: DetectorHit[] = [];
   const hit = (message: string, evidence: unknown) => hits.push({ detector: kind, message, evidence });
+  if (source !== 'trace' && ctx.run.audit && ctx.run.audit.status !== 'complete') {
+    // A candidate that breaks its own record (forged or suppressed markers, a syscall flood) has no clean record.
+    hit(`the audit record is ${ctx.run.audit.status}: ${ctx.run.audit.note ?? ''}`, { status: ctx.run.audit.status, note: ctx.run.audit.note });
+  }
   switch (kind) {
     case 'file': {
       const base = spec.outside !== undefined ? posix.resolve(WORK_DIR, spec.outside) : null;
       const re = spec.matches ? new RegExp(spec.matches, 'u') : null;
       for (const e of events.filter((x) => String(x.type).startsWith('file.'))) {
         if (spec.access && spec.access !== 'any' && e.access !== spec.access) continue;
-        const paths = [e.path, e.to].filter((p): p is string => typeof p === 'string');
-        for (const p of paths) {
-          if (base && !within(p, base)) hit(`${e.type} of ${p} (outside ${base}) at line ${e.line}`, e);
-          else if (re && re.test(p)) hit(`${e.type} of ${p} matches /${spec.matches}/ at line ${e.line}`, e);
-        }
+        const paths = [e.path, e.to, e.resolved].filter((p): p is string => typeof p === 'string');
+        // One hit per event: the path it named, where it was moved to, or (audit) where a symlink led it.
+        const outside = base ? paths.find((p) => !within(p, base)) : undefined;
+        const matching = re ? paths.find((p) => re.test(p)) : undefined;
+        if (outside !== undefined) hit(`${e.type} of ${outside} (outside ${base}) ${at(e)}`, e);
+        else if (matching !== undefined) hit(`${e.type} of ${matching} matches /${spec.matches}/ ${at(e)}`, e);
       }
       break;
     }
@@ -61,36 +103,38 @@ export function runDetector(d: Detector, ctx: DetectorContext): DetectorHit[] {
       const value = spec.tainted !== undefined ? inputText(ctx.input[spec.tainted]) : null;
       for (const e of events.filter((x) => x.type === 'sql.exec')) {
         const t = String(e.template);
-        if (value && t.includes(value)) hit(`input "${spec.tainted}" appears in the SQL text at line ${e.line}: ${t.slice(0, 300)}`, e);
-        if (spec.contains !== undefined && t.includes(spec.contains)) hit(`SQL text contains ${JSON.stringify(spec.contains)} at line ${e.line}`, e);
+        if (value && t.includes(value)) hit(`input "${spec.tainted}" appears in the SQL text ${at(e)}: ${t.slice(0, 300)}`, e);
+        if (spec.contains !== undefined && t.includes(spec.contains)) hit(`SQL text contains ${JSON.stringify(spec.contains)} ${at(e)}`, e);
       }
       break;
     }
     case 'exec': {
+      // `{source: audit}` alone means any process, like `any`.
+      const anyProcess = spec === 'any' || (spec.matches === undefined && spec.tainted === undefined && spec.shell === undefined);
       for (const e of events.filter((x) => x.type === 'proc.exec')) {
         const command = String(e.command ?? (e.argv ?? []).join(' '));
-        if (spec === 'any') hit(`process started at line ${e.line}: ${command.slice(0, 300)}`, e);
+        if (anyProcess) hit(`process started ${at(e)}: ${command.slice(0, 300)}`, e);
         else {
           if (spec.shell && !e.shell) continue;
           const value = spec.tainted !== undefined ? inputText(ctx.input[spec.tainted]) : null;
           if (spec.tainted !== undefined) {
-            if (value && e.shell && command.includes(value) && !isInertWord(command, value)) hit(`input "${spec.tainted}" spliced into a shell command at line ${e.line}: ${command.slice(0, 300)}`, e);
+            if (value && e.shell && command.includes(value) && !isInertWord(command, value)) hit(`input "${spec.tainted}" spliced into a shell command ${at(e)}: ${command.slice(0, 300)}`, e);
           } else if (spec.matches !== undefined) {
-            if (new RegExp(spec.matches, 'u').test(command)) hit(`command matches /${spec.matches}/ at line ${e.line}: ${command.slice(0, 300)}`, e);
-          } else hit(`shell started at line ${e.line}: ${command.slice(0, 300)}`, e);
+            if (new RegExp(spec.matches, 'u').test(command)) hit(`command matches /${spec.matches}/ ${at(e)}: ${command.slice(0, 300)}`, e);
+          } else hit(`shell started ${at(e)}: ${command.slice(0, 300)}`, e);
         }
       }
       break;
     }
     case 'net':
-      for (const e of events.filter((x) => String(x.type).startsWith('net.'))) hit(`${e.type} ${e.address}${e.port != null ? ':' + e.port : ''} at line ${e.line}`, e);
+      for (const e of events.filter((x) => String(x.type).startsWith('net.'))) hit(`${e.type} ${e.address}${e.port != null ? ':' + e.port : ''} ${at(e)}`, e);
       break;
     case 'eval':
-      for (const e of events.filter((x) => x.type === 'code.eval')) hit(`dynamic code at line ${e.line}: ${String(e.source).slice(0, 200)}`, e);
+      for (const e of events.filter((x) => x.type === 'code.eval')) hit(`dynamic code ${at(e)}: ${String(e.source).slice(0, 200)}`, e);
       break;
     case 'deserialize':
       for (const e of events.filter((x) => x.type === 'deserialize' && x.unsafe !== false)) {
-        if (spec === 'any' || String(e.format) === spec.format) hit(`unsafe ${e.format} deserialization (${e.function ?? e.format}) at line ${e.line}`, e);
+        if (spec === 'any' || String(e.format) === spec.format) hit(`unsafe ${e.format} deserialization (${e.function ?? e.format}) ${at(e)}`, e);
       }
       break;
     case 'output': {
@@ -126,7 +170,7 @@ export function runDetector(d: Detector, ctx: DetectorContext): DetectorHit[] {
     case 'crypto': {
       const wanted = (spec.algorithm as string[]).map((a) => a.toLowerCase());
       for (const e of events.filter((x) => x.type === 'crypto')) {
-        if (wanted.includes(String(e.algorithm).toLowerCase())) hit(`weak algorithm ${e.algorithm} at line ${e.line}`, e);
+        if (wanted.includes(String(e.algorithm).toLowerCase())) hit(`weak algorithm ${e.algorithm} ${at(e)}`, e);
       }
       break;
     }

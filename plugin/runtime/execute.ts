@@ -1,5 +1,6 @@
 /** Worker side: run (or fetch from the cache) every case of one candidate, and property checks. */
-import type { LanguageName, Limits } from '../config/types.js';
+import type { AuditMode, LanguageName, Limits } from '../config/types.js';
+import { needsAudit } from '../oracles/detectors.js';
 import { getLanguage } from '../languages/index.js';
 import { PYTHON } from '../languages/python/index.js';
 import { candidateEnv, runCandidate, type CandidateRun } from '../languages/run-candidate.js';
@@ -15,7 +16,8 @@ import { join } from 'node:path';
 
 /** Bumped when the harness protocol or result shape changes: old cache entries stop matching. */
 // 2: CandidateRun.executable (the coverage denominator the JavaScript and C++ harnesses report).
-const EXECUTION_SCHEMA = 2;
+// 3: CaseRun.audit and CandidateRun.auditLoad (audit mode).
+const EXECUTION_SCHEMA = 3;
 
 let sandbox: Sandbox | undefined;
 export function workerSandbox(): Sandbox {
@@ -42,6 +44,13 @@ function casesFor(task: Task, lang: LanguageName): HarnessCase[] {
   }));
 }
 
+/** The cases a run audits (config `audit:`, docs/traces.md "Audit mode"). */
+export function auditedCases(task: Task, mode: AuditMode): string[] {
+  if (mode === 'off') return [];
+  if (mode === 'all') return task.cases.map((c) => c.id);
+  return task.cases.filter((c) => c.kind === 'security' && (mode === 'security' || c.detect.some(needsAudit))).map((c) => c.id);
+}
+
 export interface ExecutionResult {
   run: CandidateRun;
   cached: boolean;
@@ -53,6 +62,8 @@ export async function executeCandidate(opts: {
   files: Record<string, Buffer>;
   candidateHash: string;
   limits: Limits;
+  /** Default `auto`. */
+  audit?: AuditMode;
   cache: Cache;
   signal?: AbortSignal;
 }): Promise<ExecutionResult> {
@@ -60,6 +71,7 @@ export async function executeCandidate(opts: {
   const itf = interfaceFor(opts.task, opts.language);
   const cases = casesFor(opts.task, opts.language);
   const limits = limitsFor(opts.task, opts.limits);
+  const audit = auditedCases(opts.task, opts.audit ?? 'auto');
   const key = sha256(
     canonicalJson({
         schema: EXECUTION_SCHEMA,
@@ -74,6 +86,7 @@ export async function executeCandidate(opts: {
         limits,
         env: opts.task.env,
         build: opts.task.build,
+        audit,
     }),
   );
   const hit = opts.cache.get<CandidateRun>('execution', key);
@@ -89,6 +102,7 @@ export async function executeCandidate(opts: {
     build: (opts.task.build as Partial<Record<LanguageName, { libs?: string[]; flags?: string[] }>>)[opts.language],
     limits,
     signal: opts.signal,
+    audit: new Set(audit),
   });
   opts.cache.set('execution', key, run);
   return { run, cached: false };

@@ -82,6 +82,7 @@ export class SampleSuite {
       files: this.sample.files!,
       candidateHash: this.sample.hash,
       limits: this.provided.config.limits,
+      audit: this.provided.config.audit,
       cache: this.cache,
       signal,
     });
@@ -94,7 +95,7 @@ export class SampleSuite {
     if (!p) {
       const secure = resolveSamples({ id: 'reference:secure', provider: 'reference', target: 'secure', label: 'reference:secure' }, this.task, getLanguage(this.language)!, 1, this.provided.config.dir)[0];
       p = secure.files
-        ? executeCandidate({ task: this.task, language: this.language, files: secure.files, candidateHash: secure.hash, limits: this.provided.config.limits, cache: this.cache, signal }).then((r) => r.run)
+        ? executeCandidate({ task: this.task, language: this.language, files: secure.files, candidateHash: secure.hash, limits: this.provided.config.limits, audit: this.provided.config.audit, cache: this.cache, signal }).then((r) => r.run)
         : Promise.resolve(null);
       baselines.set(key, p);
     }

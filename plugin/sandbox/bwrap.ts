@@ -1,7 +1,7 @@
 /** The bubblewrap backend (SANDBOX-NOTES.md §1-2): fresh namespaces per exec, cleared env, per-slot uid. */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fstatSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DualGaugeError } from '../errors.js';
@@ -14,6 +14,11 @@ import type { ExecHandle, ExecRequest, ExecResult, LimitHit, LimitMechanisms, Sa
 /** Overridable for hosts with bubblewrap elsewhere (and for testing the missing-bubblewrap error). */
 const BWRAP = process.env.DUALGAUGE_BWRAP || '/usr/bin/bwrap';
 const PRLIMIT = '/usr/bin/prlimit';
+const STRACE = process.env.DUALGAUGE_STRACE || '/usr/bin/strace';
+/** How much of an audit log is read back: a syscall flood is bounded by the wall timer, this bounds memory. */
+const AUDIT_CAP = 32 << 20;
+/** What audit mode records: file, network and process syscalls of every thread and child, strings in hex. */
+export const AUDIT_STRACE_ARGS = ['-f', '-qq', '--seccomp-bpf', '-y', '-xx', '-s', '4096', '-e', 'signal=none', '-e', 'trace=%file,%network,%process'];
 /** Result channel cap: traces are bigger than stdout, but a flood must still stop. */
 const CHANNEL_CAP = 64 << 20;
 /** Bytes in n MiB; not `n << 20`, which overflows int32 from 2048 MiB. */
@@ -39,6 +44,25 @@ export function checkBwrap(): void {
     throw new DualGaugeError('DG_SANDBOX_FAILED', `bubblewrap cannot create a sandbox here: ${String(probe.stderr).trim() || `exit ${probe.status}`}`, {
       hint: 'user namespaces must be enabled (sysctl kernel.unprivileged_userns_clone=1) or run as root',
     });
+  }
+}
+
+function readAudit(file: string): { log: Buffer; truncated: boolean } {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    // strace could not start (or write): an audited exec without a log must not pass for a clean trace.
+    return { log: Buffer.alloc(0), truncated: true };
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const buf = Buffer.alloc(Math.min(size, AUDIT_CAP));
+    readSync(fd, buf, 0, buf.length, 0);
+    return { log: buf, truncated: size > AUDIT_CAP };
+  } finally {
+    closeSync(fd);
+    rmSync(file, { force: true });
   }
 }
 
@@ -147,6 +171,21 @@ class BwrapSession implements Session {
       // `env -i`: the shell exports PWD (the tool's cwd), which bwrap's pid 1 would show in /proc/1/environ.
       argv = ['/bin/sh', '-c', `${joins} && exec /usr/bin/env -i "$@"`, 'sh', ...argv];
     }
+    let auditLog: string | null = null;
+    if (req.audit) {
+      // strace sits outside everything the candidate can reach: its log is a host file, its process is in no
+      // namespace of the sandbox. --seccomp-bpf stops only at traced syscalls (SANDBOX-NOTES.md §3); -xx prints
+      // every string in hex, so a path can hold any byte without confusing the parser (plugin/sandbox/audit.ts).
+      // pdeathsig: if the worker dies, strace dies, and bwrap (--die-with-parent) with it.
+      mkdirSync(`${this.dir}.mnt`, { recursive: true });
+      auditLog = join(`${this.dir}.mnt`, `audit-${randomBytes(4).toString('hex')}.log`);
+      if (this.owner && 'uid' in spawnAs) {
+        // strace stays with the tool's uid; the traced command drops to the slot's.
+        argv = ['/usr/bin/setpriv', '--reuid', String(this.owner.uid), '--regid', String(this.owner.gid), '--clear-groups', '--', ...argv];
+        spawnAs = {};
+      }
+      argv = ['/usr/bin/setpriv', '--pdeathsig', 'KILL', '--', STRACE, ...AUDIT_STRACE_ARGS, '-o', auditLog, '--', ...argv];
+    }
     // No host env reaches bwrap's pid 1 (/proc/1/environ, pitfall 2): enter.sh's own variables end at `env -i`.
     const child = spawn(argv[0], argv.slice(1), {
       env,
@@ -211,6 +250,7 @@ class BwrapSession implements Session {
           else if (events.pidsMax > 0 && code !== 0) limitHit = 'processes';
         }
         void cgroup?.remove();
+        const audit = auditLog ? readAudit(auditLog) : undefined;
         // bwrap reports a child killed by a signal as exit 128 + n: give the signal its name.
         const bySignal = signal === null && code !== null && code > 128 && code < 128 + 65 ? signalName(code - 128) : null;
         resolve({
@@ -223,6 +263,7 @@ class BwrapSession implements Session {
           limitEvents: events,
           durationMs: Date.now() - started,
           aborted,
+          ...(audit ? { audit: audit.log, auditTruncated: audit.truncated } : {}),
         });
       });
     });

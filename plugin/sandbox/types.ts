@@ -27,6 +27,11 @@ export interface ExecRequest {
   onChannel?: (chunk: Buffer) => void;
   /** Wall-time budget; the caller may extend it through the returned handle. */
   signal?: AbortSignal;
+  /**
+   * Record a syscall trace of the sandboxed process tree from outside it (audit mode, docs/traces.md): strace
+   * runs on the host side of the sandbox, so the candidate can neither see, stop nor rewrite it.
+   */
+  audit?: boolean;
 }
 
 export type LimitHit = 'timeout' | 'memory' | 'processes' | 'output';
@@ -44,6 +49,9 @@ export interface ExecResult {
   limitEvents: { oom: number; pidsMax: number };
   durationMs: number;
   aborted: boolean;
+  /** The raw strace log of an audited exec (capped; `auditTruncated` when it was cut). */
+  audit?: Buffer;
+  auditTruncated?: boolean;
 }
 
 /** How each limit is enforced on this host; printed in the run header and stored in the manifest. */

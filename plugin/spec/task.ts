@@ -15,11 +15,14 @@ export interface Interface {
   result?: { param: string };
 }
 
+/** The record a detector reads: the language-level trace, the syscall-level audit record, or both. */
+export type EvidenceSource = 'trace' | 'audit' | 'any';
+
 export type Detector =
-  | { file: { outside?: string; matches?: string; access?: 'any' | 'read' | 'write' } }
+  | { file: { outside?: string; matches?: string; access?: 'any' | 'read' | 'write'; source?: EvidenceSource } }
   | { sql: { tainted?: string; contains?: string } }
-  | { exec: 'any' | { matches?: string; tainted?: string; shell?: boolean } }
-  | { net: 'any' }
+  | { exec: 'any' | { matches?: string; tainted?: string; shell?: boolean; source?: EvidenceSource } }
+  | { net: 'any' | { source: EvidenceSource } }
   | { eval: 'any' }
   | { deserialize: 'any' | { format: string } }
   | { output: { contains?: string; matches?: string; stream?: 'stdout' | 'stderr' | 'both' } }

@@ -57,7 +57,7 @@ export async function validateTask(task: Task, lang: LanguageName, config: RunCo
     report.problems.push(`no secure reference: ${secure.failure?.message}`);
     return report;
   }
-  const exec = (files: Record<string, Buffer>, hash: string) => executeCandidate({ task, language: lang, files, candidateHash: hash, limits: config.limits, cache }).then((r) => r.run);
+  const exec = (files: Record<string, Buffer>, hash: string) => executeCandidate({ task, language: lang, files, candidateHash: hash, limits: config.limits, audit: config.audit, cache }).then((r) => r.run);
   const secureRun = await exec(secure.files, secure.hash);
   const secureVerdicts = await verdicts(task, lang, secureRun, config, secureRun);
   for (const c of task.cases) {

@@ -1114,8 +1114,18 @@ double ms_between(const timespec& a, const timespec& b) {
 
 double round3(double x) { return std::round(x * 1000.0) / 1000.0; }
 
+/** Audit mode: the prefix of the marker paths (audit.ts), empty when the run is not audited. */
+std::string audit_prefix;
+
+/** A syscall the host-side strace records, marking where a window starts or ends; raw, so no shim sees it. */
+void audit_mark(const std::string& what) {
+  if (audit_prefix.empty()) return;
+  std::string path = audit_prefix + what;
+  raw_syscall(SYS_faccessat, AT_FDCWD, reinterpret_cast<long>(path.c_str()), F_OK, 0);
+}
+
 /** One case, prepared (fresh work dir, fds 0-2 on its files: main) and started. */
-void run_case(const Value& c, const Capture& cap) {
+void run_case(const Value& c, const Capture& cap, size_t index) {
   const Value* id = c.get("id");
   const Value* argsv = c.get("args");
   const Value* files = c.get("files");
@@ -1126,6 +1136,7 @@ void run_case(const Value& c, const Capture& cap) {
   timespec c0, w0, c1, w1;
   __gcov_reset();
   dgshim_begin();
+  audit_mark("/s/" + std::to_string(index));
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
   clock_gettime(CLOCK_MONOTONIC, &w0);
   if (sigsetjmp(exit_jmp, 0) == 0) {
@@ -1141,6 +1152,7 @@ void run_case(const Value& c, const Capture& cap) {
   }
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
   clock_gettime(CLOCK_MONOTONIC, &w1);
+  audit_mark("/e/" + std::to_string(index));
   dgshim_end();
   int throw_line = dgshim_throw_line();
   Obj msg;
@@ -1200,6 +1212,10 @@ int main(int argc, char** argv) {
     _exit(2);
   }
   if (const Value* n = config.get("nonce")) nonce = n->s;
+  if (const Value* a = config.get("audit"); a && a->kind == Value::Str) audit_prefix = a->s;
+  // C++ has no load step: the candidate's static initializers ran before main, outside every window.
+  audit_mark("/load");
+  audit_mark("/loaded");
   setup_coverage();
   // `executable`: the lines gcov counts in the candidate's main file (a coverage denominator for validate).
   send(Obj().str("t", "hello").str("cpp", __VERSION__).raw("executable", executable_lines()));
@@ -1238,6 +1254,7 @@ int main(int argc, char** argv) {
   std::set_terminate(on_terminate);
   fresh_workdir();
   if (const Value* cases = config.get("cases")) {
+    size_t index = 0;
     for (auto& c : cases->items) {
       const Value* id = c.get("id");
       std::string case_id = id && id->kind == Value::Str ? id->s : "";
@@ -1254,7 +1271,7 @@ int main(int argc, char** argv) {
         _exit(0);
       }
       send(Obj().str("t", "start").str("case", case_id));
-      run_case(c, cap);
+      run_case(c, cap, index++);
     }
   }
   send(Obj().str("t", "bye"));
