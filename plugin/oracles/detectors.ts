@@ -54,11 +54,23 @@ export function needsAudit(d: Detector): boolean {
  * detectors skip them. Writes are never skipped. Matched on the path as the call named it and, for an open that
  * succeeded, on where it led, so a symlink or `/proc/self/root` cannot smuggle another file through.
  */
-const SYSTEM_READ = /^(\/usr\/|\/lib(32|64|x32)?\/|\/bin\/|\/sbin\/|\/etc\/(ld\.so\.|localtime$|nsswitch\.conf$|host\.conf$|gai\.conf$|resolv\.conf$|hosts$|ssl\/|alternatives\/|gconv)|\/dev\/(null|zero|u?random|tty|pts\/)|\/proc\/(self|thread-self|\d+)\/(?!(root|cwd)(\/|$))|\/proc\/(cpuinfo|meminfo|stat|filesystems|sys\/)|\/sys\/(devices\/system\/cpu|fs\/cgroup)\/|\/sbx\/(cand|harness|build|runtime)\/)/;
+const SYSTEM_READ = systemPaths('self|thread-self');
+/** Where a system read may lead: /proc/self is /proc/<its pid> once resolved. */
+const SYSTEM_READ_RESOLVED = systemPaths('self|thread-self|\\d+');
+
+function systemPaths(proc: string): RegExp {
+  const dirs = [
+    '/usr/', '/lib(32|64|x32)?/', '/bin/', '/sbin/', '/sbx/(cand|harness|build|cpp|node_modules)/',
+    '/etc/(ld\\.so\\.|localtime$|nsswitch\\.conf$|host\\.conf$|gai\\.conf$|resolv\\.conf$|hosts$|ssl/|alternatives/|gconv)',
+    '/dev/(null|zero|u?random|tty|pts/)', `/proc/(${proc})/(?!(root|cwd)(/|$))`, '/proc/(cpuinfo|meminfo|stat|filesystems|sys/)',
+    '/sys/(devices/system/cpu|fs/cgroup)/',
+  ];
+  return new RegExp(`^(${dirs.join('|')})`);
+}
 
 function systemRead(e: Ev): boolean {
   if (e.access !== 'read') return false;
-  return SYSTEM_READ.test(String(e.path)) && (e.resolved === undefined || SYSTEM_READ.test(String(e.resolved)));
+  return SYSTEM_READ.test(String(e.path)) && (e.resolved === undefined || SYSTEM_READ_RESOLVED.test(String(e.resolved)));
 }
 
 /** The events a detector reads; audit events leave out probes (stat, access) and system reads. */

@@ -300,6 +300,12 @@ describe('decideSecurity', () => {
     expect(decideSecurity(scase(), returned('"anything"'), [], null).outcome).toBe('unjudged');
   });
 
+  test('audit detectors without an audit record (audit mode off) → unjudged, never passed', () => {
+    const audit = scase({ hasExpect: true, expect: null, detect: [{ file: { outside: 'docs', source: 'audit' } }] });
+    expect(decideSecurity(audit, returned('null'), [], null)).toMatchObject({ outcome: 'unjudged', message: expect.stringContaining('audit mode is off') });
+    expect(decideSecurity(audit, returned('null', { audit: { status: 'complete', events: [], dropped: 0 } }), [], null).outcome).toBe('passed');
+  });
+
   test('detectors only, all silent → passed, decided by detector', () => {
     expect(decideSecurity(scase({ detect: sqlDetector }), returned('"anything"'), [], null)).toMatchObject({ outcome: 'passed', decidedBy: 'detector' });
   });

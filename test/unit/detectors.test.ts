@@ -5,7 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import { caseRun } from './case-run.js';
 import type { CaseRun } from '../../plugin/languages/run-candidate.js';
-import { inputText, needsBaseline, runDetector, WORK_DIR, type DetectorContext } from '../../plugin/oracles/detectors.js';
+import { inputText, needsAudit, needsBaseline, runDetector, WORK_DIR, type DetectorContext } from '../../plugin/oracles/detectors.js';
 import { isInertWord, shellWords } from '../../plugin/oracles/shell-words.js';
 import type { Detector } from '../../plugin/spec/task.js';
 
@@ -349,6 +349,67 @@ describe('crypto', () => {
   test('does not fire on others (whole names, not substrings)', () => {
     expect(fires(d, ctx([ev('sha256')]))).toBe(false);
     expect(fires(d, ctx([ev('sha1-hmac-x')]))).toBe(false);
+  });
+});
+
+describe('source: audit | any (the syscall-level record)', () => {
+  /** An audit event as plugin/languages/audit.ts makes it. */
+  const sys = (type: string, fields: Record<string, unknown>, syscall = 'openat'): Record<string, unknown> => ({ seq: 1, type, syscall, thread: 0, result: 'ok', ...fields });
+  const audited = (events: Record<string, unknown>[], status: 'complete' | 'tampered' | 'truncated' = 'complete', trace: Record<string, unknown>[] = []) =>
+    ctx(trace, {}, { audit: { status, events: events as never, dropped: 0, ...(status === 'complete' ? {} : { note: 'markers out of order' }) } });
+  const outside = (source: 'trace' | 'audit' | 'any'): Detector => ({ file: { outside: 'docs', source } });
+
+  test('each source reads its own record; any reads both', () => {
+    const covert = audited([sys('file.open', { path: '/sbx/work/secret.txt', access: 'read' })]);
+    expect(fires(outside('trace'), covert)).toBe(false);
+    expect(runDetector(outside('audit'), covert)[0].message).toBe('file.open of /sbx/work/secret.txt (outside /sbx/work/docs) (openat in the audit record)');
+    expect(fires(outside('any'), covert)).toBe(true);
+    const hooked = audited([], 'complete', [open('/sbx/work/secret.txt')]);
+    expect(fires(outside('audit'), hooked)).toBe(false);
+    expect(fires(outside('any'), hooked)).toBe(true);
+    expect([outside('trace'), outside('audit'), { net: 'any' } as Detector, { net: { source: 'any' } } as Detector].map(needsAudit)).toEqual([false, true, false, true]);
+  });
+
+  test('where a symlink led counts: a link inside docs to a file outside fires', () => {
+    expect(fires(outside('audit'), audited([sys('file.open', { path: '/sbx/work/docs/link', resolved: '/sbx/work/secret.txt', access: 'read' })]))).toBe(true);
+  });
+
+  test('probes and system reads are left out; system writes and /proc/self/root are not', () => {
+    const quiet = [
+      sys('file.stat', { path: '/sbx/work/secret.txt', access: 'stat' }, 'newfstatat'),
+      sys('file.open', { path: '/usr/lib/python3.11/json/__init__.py', access: 'read' }),
+      sys('file.open', { path: '/etc/ld.so.cache', access: 'read', result: 'ENOENT' }),
+      sys('file.open', { path: '/proc/self/maps', resolved: '/proc/7/maps', access: 'read' }),
+      sys('file.open', { path: '/dev/urandom', access: 'read' }),
+      sys('file.open', { path: '/sbx/cand/helper.py', access: 'read' }),
+    ];
+    expect(runDetector(outside('audit'), audited(quiet))).toEqual([]);
+    for (const loud of [
+      sys('file.open', { path: '/usr/lib/evil', access: 'write', result: 'EROFS' }),
+      sys('file.open', { path: '/proc/self/root/sbx/work/secret.txt', access: 'read' }),
+      sys('file.open', { path: '/proc/1/environ', access: 'read' }),
+      sys('file.open', { path: '/usr/share/link', resolved: '/sbx/work/secret.txt', access: 'read' }),
+      sys('file.open', { path: '/etc/passwd', access: 'read', result: 'ENOENT' }),
+    ]) {
+      expect(fires(outside('audit'), audited([loud])), String(loud.path)).toBe(true);
+    }
+  });
+
+  test('a tampered or truncated record is a hit of its own', () => {
+    expect(runDetector(outside('audit'), audited([], 'tampered'))[0].message).toBe('the audit record is tampered: markers out of order');
+    expect(fires(outside('any'), audited([], 'truncated'))).toBe(true);
+    expect(fires(outside('trace'), audited([], 'tampered'))).toBe(false);
+  });
+
+  test('exec and net read the record too; {source} alone is any process; unix sockets are not network', () => {
+    const shell = sys('proc.exec', { path: '/bin/sh', argv: ['sh', '-c', 'cat x'], shell: true, command: 'cat x' }, 'execve');
+    expect(runDetector({ exec: { source: 'audit' } }, audited([shell]))[0].message).toBe('process started (execve in the audit record): cat x');
+    expect(fires({ exec: { shell: true, source: 'audit' } }, audited([{ ...shell, shell: false }]))).toBe(false);
+    expect(fires({ exec: 'any' }, audited([shell]))).toBe(false);
+    const net = (family: string) => audited([sys('net.connect', { family, address: family === 'AF_UNIX' ? '/run/nscd/socket' : '10.0.0.1', port: 80 }, 'connect')]);
+    expect(fires({ net: { source: 'audit' } }, net('AF_INET'))).toBe(true);
+    expect(fires({ net: { source: 'audit' } }, net('AF_UNIX'))).toBe(false);
+    expect(fires({ net: 'any' }, net('AF_INET'))).toBe(false);
   });
 });
 
