@@ -125,6 +125,7 @@ export class SampleSuite {
     const started = Date.now();
     let verdict: Verdict;
     let caseRun: CaseRun | undefined;
+    let executable: number[] | undefined;
     let cached = false;
     try {
       if (this.sample.failure) {
@@ -134,6 +135,7 @@ export class SampleSuite {
       cached = exec.cached;
       if (exec.run.sampleFailure) throw new SampleOutcomeError(exec.run.sampleFailure.outcome, exec.run.sampleFailure.message, exec.run.sampleFailure.detail);
       caseRun = exec.run.cases[c.id];
+      executable = exec.run.executable;
       if (!caseRun) throw new Error(`the candidate run has no result for case ${c.id}`);
       const check = checkApplies(c, caseRun) ? await this.checkOnce(c, caseRun) : null;
       const baselineCpuMs = c.detect.some(needsBaseline) ? (await this.baseline(ctx.signal))?.cases[c.id]?.cpuMs : undefined;
@@ -156,6 +158,8 @@ export class SampleSuite {
       task: this.task.id, model: this.model.id, language: this.language, sample: this.sample.index, sampleSource: this.sample.source,
       case: c.id, caseKind: c.kind, outcome: verdict.outcome, message: verdict.message, mismatches: verdict.mismatches, hits: verdict.hits,
       run: caseRun ?? null,
+      // The lines this case ran, against the lines that could run: what a report highlights and a judge reads.
+      coverage: caseRun ? coverageOf(caseRun, executable) : null,
     };
     Object.assign(meta, {
       outcome: verdict.outcome as Outcome,
@@ -177,4 +181,11 @@ export class SampleSuite {
     }
     return p;
   }
+}
+
+/** Per-case line coverage of the candidate's main file, with the denominator where the harness reports it. */
+function coverageOf(run: CaseRun, executable: number[] | undefined): { lines: number[]; executable: number[] | null; ratio: number | null } {
+  const all = executable ?? null;
+  const ran = all ? run.lines.filter((l) => all.includes(l)).length : 0;
+  return { lines: run.lines, executable: all, ratio: all && all.length ? Math.round((ran / all.length) * 1000) / 1000 : null };
 }
