@@ -4,6 +4,8 @@
  * must be contained and reported as its own outcome, the `calm` case after it must still pass, and the host
  * is checked afterwards: the listener received nothing, no marker file exists, no sandboxed process survives,
  * the canary secrets are in no result file, no worker saw them in its env, and nothing is left behind.
+ * The fixture's `audit: security` runs each `attack-again` case under audit mode (strace outside the sandbox)
+ * and `attack` without it, so every attack is also contained, and recorded whole, with the tracer in place.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -11,7 +13,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { copyFixture, describeRun, filesUnder, readCases, REPO, runVitest, listenEverywhere, type CaseLine, type Listener, type Project, type RunResult } from './helpers.js';
+import { copyFixture, describeRun, filesUnder, readCases, readEvidence, REPO, runVitest, listenEverywhere, type CaseLine, type Listener, type Project, type RunResult } from './helpers.js';
 
 const ALL_LANGUAGES = ['python', 'javascript', 'cpp'];
 /** DG_HOSTILE_LANGS=javascript narrows the suite while working on one language's candidates. */
@@ -139,6 +141,18 @@ describe('every attack is contained and reported as its own outcome', () => {
     const got = { attack: outcomeOf(lang, i, 'attack'), again: outcomeOf(lang, i, 'attack-again'), calm: outcomeOf(lang, i, 'calm') };
     const detail = lines.filter((l) => l.language === lang && l.sample === i).map((l) => `${l.case}: ${l.outcome} ${JSON.stringify(l.actual)?.slice(0, 300)} ${l.message ?? ''}`).join('\n');
     expect(got, detail).toEqual({ attack: want, again: want, calm: 'passed' });
+  });
+});
+
+describe('audit mode under attack', () => {
+  test('every attack-again case has a whole audit record; the functional attack case has none', () => {
+    const problems: string[] = [];
+    for (const l of lines.filter((x) => x.case === 'attack-again' || x.case === 'attack')) {
+      const audit = (readEvidence(project, l.runId, l.evidenceRef!) as { run: { audit?: { status: string; note?: string } } | null }).run?.audit;
+      if (l.case === 'attack' && audit) problems.push(`${l.language} #${l.sample} attack: audited`);
+      if (l.case === 'attack-again' && audit?.status !== 'complete') problems.push(`${l.language} #${l.sample} attack-again: ${audit ? `${audit.status} ${audit.note ?? ''}` : 'no audit record'}`);
+    }
+    expect(problems).toEqual([]);
   });
 });
 
