@@ -13,9 +13,18 @@
  * the harness's own work (fresh work dir, output files, file reports), and threads the runtime started before the
  * candidate loaded are the runtime's.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { fdPath, hexString, outcomeOf, parseStraceLog, resolveAt, type Syscall } from '../sandbox/strace-log.js';
 
+/** The code that turns a log into records (this module, compiled or not, and its parser): part of the execution cache key of audited runs. */
+export const AUDIT_CODE_HASH = createHash('sha256')
+  .update(readFileSync(new URL(import.meta.url)))
+  .update(readFileSync(new URL(`../sandbox/strace-log${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url)))
+  .digest('hex');
+
 export const AUDIT_DIR = '/.dg-audit';
+const WORK_DIR = '/sbx/work';
 /** Per case, like the language-level trace: the rest are counted. */
 export const AUDIT_EVENT_CAP = 5000;
 
@@ -53,6 +62,7 @@ export function attributeAudit(log: Buffer, truncated: boolean, prefix: string, 
   const perCase: AuditEvent[][] = caseIds.map(() => []);
   const load: AuditEvent[] = [];
   const threads = new Map<number, number>();
+  const cwds = new Map<number, { dir: string }>();
   /** Threads and processes the candidate started (by the clone that made them). */
   const candidateTids = new Set<number>();
   let main: number | null = null;
@@ -61,6 +71,7 @@ export function attributeAudit(log: Buffer, truncated: boolean, prefix: string, 
   let tampered: string | null = null;
   const tamper = (why: string) => (tampered ??= why);
   for (const call of calls) {
+    const cwd = followCwd(cwds, call);
     const marker = markerOf(call, prefix);
     if (marker !== null) {
       if (main === null && marker === 'load') main = call.tid;
@@ -95,7 +106,7 @@ export function attributeAudit(log: Buffer, truncated: boolean, prefix: string, 
       if (child > 0) candidateTids.add(child);
     }
     if (!byCandidate) continue;
-    const ev = eventOf(call, call.tid === main ? 0 : threadNo(threads, call.tid));
+    const ev = eventOf(call, call.tid === main ? 0 : threadNo(threads, call.tid), cwd);
     if (!ev) continue;
     if (index >= 0) perCase[index].push(ev);
     else load.push(ev);
@@ -112,6 +123,26 @@ export function attributeAudit(log: Buffer, truncated: boolean, prefix: string, 
     cases.set(caseIds[i], { status, ...(note ? { note } : {}), events, dropped: all.length - events.length });
   }
   return { cases, load: load.slice(0, AUDIT_EVENT_CAP).map((e, k) => ({ ...e, seq: k + 1 })) };
+}
+
+/**
+ * The working dir of the calling thread, for syscalls that take a path without a dir fd (`mkdir("x")`), which
+ * strace does not annotate: learned from every `AT_FDCWD<dir>` annotation and from `chdir`/`fchdir`, passed
+ * on at `clone` (shared by threads and `CLONE_FS` children). Sandboxed commands start in the work dir.
+ */
+function followCwd(cwds: Map<number, { dir: string }>, call: Syscall): string {
+  let cwd = cwds.get(call.tid);
+  if (!cwd) cwds.set(call.tid, (cwd = { dir: WORK_DIR }));
+  const known = call.args.find((a) => a.startsWith('AT_FDCWD<'));
+  if (known) cwd.dir = fdPath(known) ?? cwd.dir;
+  const ok = outcomeOf(call.ret) === 'ok';
+  if (ok && call.name === 'chdir') cwd.dir = resolveAt(cwd.dir, hexString(call.args[0]) ?? '.');
+  if (ok && call.name === 'fchdir') cwd.dir = fdPath(call.args[0]) ?? cwd.dir;
+  if (CLONES.test(call.name)) {
+    const child = Number(/^(\d+)/.exec(call.ret)?.[1]);
+    if (child > 0) cwds.set(child, /CLONE_(FS|THREAD)/.test(call.args.join(',')) ? cwd : { dir: cwd.dir });
+  }
+  return cwd.dir;
 }
 
 function threadNo(threads: Map<number, number>, tid: number): number {
@@ -135,23 +166,21 @@ const PROBE_AT: Record<string, number> = { stat: 0, lstat: 0, access: 0, readlin
 const WRITE_FLAGS = /O_WRONLY|O_RDWR|O_CREAT|O_TRUNC|O_APPEND/;
 
 /** The syscalls audit detectors and the judge read, as events shaped like the language-level ones. */
-function eventOf(call: Syscall, thread: number): AuditEvent | null {
+function eventOf(call: Syscall, thread: number, cwd: string): AuditEvent | null {
   const base = { seq: 0, syscall: call.name, thread, result: outcomeOf(call.ret) };
   const a = call.args;
-  const pathAt = (i: number, dirArg?: number) => {
-    const p = hexString(a[i]);
-    return p === null ? null : resolveAt(dirArg === undefined ? fdPath(a[0]) ?? null : fdPath(a[dirArg]), p);
-  };
+  /** The path in argument i, resolved against the dir fd in argument dirArg, or the working dir without one. */
+  const pathAt = (i: number, dirArg?: number) => resolveAt(dirArg === undefined ? cwd : fdPath(a[dirArg]) ?? cwd, hexString(a[i]) ?? '');
   if (call.name in OPEN_AT) {
     const i = OPEN_AT[call.name];
-    const path = i === 0 ? resolveAt(null, hexString(a[0]) ?? '') : pathAt(1, 0);
+    const path = i === 0 ? pathAt(0) : pathAt(1, 0);
     const flags = call.name === 'creat' ? 'O_CREAT|O_WRONLY|O_TRUNC' : call.name === 'openat2' ? /flags=([A-Z_|0-9]+)/.exec(a[2] ?? '')?.[1] ?? '' : a[i + 1] ?? '';
     const resolved = fdPath(call.ret);
     return { ...base, type: 'file.open', path, ...(resolved && resolved !== path ? { resolved } : {}), access: WRITE_FLAGS.test(flags) ? 'write' : 'read', flags };
   }
   if (call.name in PROBE_AT) {
     const i = PROBE_AT[call.name];
-    const path = i === 0 ? resolveAt(null, hexString(a[0]) ?? '') : pathAt(1, 0);
+    const path = i === 0 ? pathAt(0) : pathAt(1, 0);
     // fstat-style calls on an fd (empty path) add nothing to the open that made the fd.
     if (!hexString(a[i])) return null;
     return { ...base, type: 'file.stat', path, access: 'stat' };
@@ -159,28 +188,28 @@ function eventOf(call: Syscall, thread: number): AuditEvent | null {
   switch (call.name) {
     case 'unlink':
     case 'rmdir':
-      return { ...base, type: 'file.delete', path: resolveAt(null, hexString(a[0]) ?? ''), access: 'write' };
+      return { ...base, type: 'file.delete', path: pathAt(0), access: 'write' };
     case 'unlinkat':
       return { ...base, type: 'file.delete', path: pathAt(1, 0), access: 'write' };
     case 'rename':
-      return { ...base, type: 'file.rename', path: resolveAt(null, hexString(a[0]) ?? ''), to: resolveAt(null, hexString(a[1]) ?? ''), access: 'write' };
+      return { ...base, type: 'file.rename', path: pathAt(0), to: pathAt(1), access: 'write' };
     case 'renameat':
     case 'renameat2':
       return { ...base, type: 'file.rename', path: pathAt(1, 0), to: pathAt(3, 2), access: 'write' };
     case 'chmod':
-      return { ...base, type: 'file.chmod', path: resolveAt(null, hexString(a[0]) ?? ''), mode: a[1], access: 'write' };
+      return { ...base, type: 'file.chmod', path: pathAt(0), mode: a[1], access: 'write' };
     case 'fchmodat':
       return { ...base, type: 'file.chmod', path: pathAt(1, 0), mode: a[2], access: 'write' };
     case 'mkdir':
-      return { ...base, type: 'file.mkdir', path: resolveAt(null, hexString(a[0]) ?? ''), access: 'write' };
+      return { ...base, type: 'file.mkdir', path: pathAt(0), access: 'write' };
     case 'mkdirat':
       return { ...base, type: 'file.mkdir', path: pathAt(1, 0), access: 'write' };
     case 'symlink':
-      return { ...base, type: 'file.link', path: resolveAt(null, hexString(a[1]) ?? ''), target: hexString(a[0]), access: 'write' };
+      return { ...base, type: 'file.link', path: pathAt(1), target: hexString(a[0]), access: 'write' };
     case 'symlinkat':
       return { ...base, type: 'file.link', path: pathAt(2, 1), target: hexString(a[0]), access: 'write' };
     case 'link':
-      return { ...base, type: 'file.link', path: resolveAt(null, hexString(a[1]) ?? ''), target: resolveAt(null, hexString(a[0]) ?? ''), access: 'write' };
+      return { ...base, type: 'file.link', path: pathAt(1), target: pathAt(0), access: 'write' };
     case 'linkat':
       return { ...base, type: 'file.link', path: pathAt(3, 2), target: pathAt(1, 0), access: 'write' };
     case 'execve':

@@ -1,6 +1,7 @@
 /** Worker side: run (or fetch from the cache) every case of one candidate, and property checks. */
 import type { AuditMode, LanguageName, Limits } from '../config/types.js';
 import { needsAudit } from '../oracles/detectors.js';
+import { AUDIT_CODE_HASH } from '../languages/audit.js';
 import { getLanguage } from '../languages/index.js';
 import { PYTHON } from '../languages/python/index.js';
 import { candidateEnv, runCandidate, type CandidateRun } from '../languages/run-candidate.js';
@@ -87,6 +88,7 @@ export async function executeCandidate(opts: {
         env: opts.task.env,
         build: opts.task.build,
         audit,
+        auditCode: audit.length ? AUDIT_CODE_HASH : null,
     }),
   );
   const hit = opts.cache.get<CandidateRun>('execution', key);

@@ -121,6 +121,27 @@ describe('cases from markers', () => {
     expect(a.cases.get('two')!.status).toBe('truncated');
   });
 
+  test('a path without a dir fd resolves against the working dir: the sandbox one, then chdir, inherited by children', () => {
+    const a = attributeAudit(
+      log(
+        mark('/load'),
+        mark('/loaded'),
+        mark('/s/0'),
+        `${MAIN} mkdir(${q('vault')}, 0700) = 0`,
+        `${MAIN} chdir(${q('vault')}) = 0`,
+        `${MAIN} clone(child_stack=NULL, flags=SIGCHLD) = 201`,
+        `${MAIN} unlink(${q('../gone')}) = 0`,
+        `201 chmod(${q('k')}, 0600) = 0`,
+        mark('/e/0'),
+      ),
+      false,
+      PREFIX,
+      ['one'],
+      1,
+    );
+    expect(a.cases.get('one')!.events.map((e) => e.path)).toEqual(['/sbx/work/vault', '/sbx/work/gone', '/sbx/work/vault/k']);
+  });
+
   test('syscalls become events: renames, deletes, chmod, links, network', () => {
     const a = attributeAudit(
       log(
