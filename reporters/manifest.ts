@@ -7,6 +7,7 @@ import { globSync } from 'tinyglobby';
 import type { RunConfig } from '../plugin/config/types.js';
 import { getLanguage } from '../plugin/languages/index.js';
 import { workerSandboxMechanisms } from '../plugin/sandbox/mechanisms.js';
+import { straceVersion } from '../plugin/sandbox/bwrap.js';
 import { sha256 } from '../plugin/results/store.js';
 
 const PKG = packageFile('package.json');
@@ -34,10 +35,13 @@ export function runManifest(config: RunConfig) {
     backend: config.sandbox.backend,
     limits: config.limits,
     limitMechanisms: workerSandboxMechanisms(),
+    audit: { mode: config.audit, strace: config.audit === 'off' ? null : straceVersion() },
   };
 }
 
 /** The run header: the sandbox and, per limit, its value and the mechanism that enforces it on this host. */
+const AUDIT_SCOPE = { auto: 'security cases with audit detectors', security: 'every security case', all: 'every case' } as const;
+
 export function runHeader(config: RunConfig, runId: string): string {
   const l = config.limits;
   const m = workerSandboxMechanisms();
@@ -53,9 +57,12 @@ export function runHeader(config: RunConfig, runId: string): string {
   ];
   const w0 = Math.max(...rows.map((r) => r[0].length));
   const w1 = Math.max(...rows.map((r) => r[1].length));
+  const strace = config.audit === 'off' ? null : straceVersion();
+  const audit = config.audit === 'off' ? 'off' : `${config.audit}: ${AUDIT_SCOPE[config.audit]} · ${strace ?? 'strace NOT FOUND: audited cases will be infra errors (install strace or set audit: off)'}`;
   return [
     `DualGauge run ${runId} · sandbox ${config.sandbox.backend} · limits:`,
     ...rows.map(([a, b, c]) => `  ${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`),
+    `audit mode ${audit}`,
     '',
   ].join('\n');
 }

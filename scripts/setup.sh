@@ -1,8 +1,8 @@
 #!/bin/sh
-# What DualGauge needs outside npm: bubblewrap (the sandbox), util-linux and mount (setpriv, unshare, mount: the pool and the inode-capped scratch), CPython 3 and the Python candidate runtime,
+# What DualGauge needs outside npm: bubblewrap (the sandbox), strace (audit mode), util-linux and mount (setpriv, unshare, mount: the pool and the inode-capped scratch), CPython 3 and the Python candidate runtime,
 # the `file` utility used by tasks, and the JavaScript candidate runtime. Idempotent: installs only what is missing.
 set -eu
-PACKAGES="bubblewrap util-linux mount procps python3 file make g++ python3-yaml python3-cryptography python3-jwt python3-bcrypt python3-defusedxml python3-lxml python3-requests python3-flask binutils nlohmann-json3-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev libcpp-httplib-dev"
+PACKAGES="bubblewrap util-linux mount procps strace python3 file make g++ python3-yaml python3-cryptography python3-jwt python3-bcrypt python3-defusedxml python3-lxml python3-requests python3-flask binutils nlohmann-json3-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev libcpp-httplib-dev"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -106,7 +106,7 @@ export async function executeCandidate(opts: {
     signal: opts.signal,
     audit: new Set(audit),
   });
-  opts.cache.set('execution', key, run);
+  if (!run.auditError) opts.cache.set('execution', key, run);
   return { run, cached: false };
 }
 

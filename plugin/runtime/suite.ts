@@ -136,7 +136,7 @@ export class SampleSuite {
       if (exec.run.sampleFailure) throw new SampleOutcomeError(exec.run.sampleFailure.outcome, exec.run.sampleFailure.message, exec.run.sampleFailure.detail);
       caseRun = exec.run.cases[c.id];
       executable = exec.run.executable;
-      if (!caseRun) throw new Error(`the candidate run has no result for case ${c.id}`);
+      if (!caseRun) throw new Error(exec.run.auditError ?? `the candidate run has no result for case ${c.id}`);
       const check = checkApplies(c, caseRun) ? await this.checkOnce(c, caseRun) : null;
       const baselineCpuMs = c.detect.some(needsBaseline) ? (await this.baseline(ctx.signal))?.cases[c.id]?.cpuMs : undefined;
       verdict = decideCase(c, caseRun, check, baselineCpuMs);

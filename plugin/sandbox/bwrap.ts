@@ -33,6 +33,21 @@ const ENTER = packageFile('plugin/sandbox/enter.sh');
 export const INODE_CAPS = process.getuid?.() === 0 && process.env.DUALGAUGE_NO_INODE_CAPS !== '1' && existsSync('/usr/bin/unshare') && existsSync('/usr/bin/setpriv');
 const USR_DIRS = ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libexec', 'include', 'share'];
 
+/** The strace audit mode runs, as `strace -- version 6.1`; null when it is not installed. */
+export function straceVersion(): string | null {
+  if (!existsSync(STRACE)) return null;
+  const out = spawnSync(STRACE, ['-V'], { encoding: 'utf8', env: {}, timeout: 10_000 });
+  return out.status === 0 ? out.stdout.split('\n')[0].trim() : null;
+}
+
+function checkStrace(): void {
+  if (!existsSync(STRACE)) {
+    throw new DualGaugeError('DG_AUDIT_MISSING', `audit mode needs strace (${STRACE} not found)`, {
+      hint: 'install it (sudo apt-get install -y strace), or set `audit: off` in the config (cases whose detectors read the audit record are then unjudged)',
+    });
+  }
+}
+
 export function checkBwrap(): void {
   if (!existsSync(BWRAP)) {
     throw new DualGaugeError('DG_SANDBOX_MISSING', `bubblewrap is not installed (${BWRAP} not found)`, {
@@ -173,6 +188,7 @@ class BwrapSession implements Session {
     }
     let auditLog: string | null = null;
     if (req.audit) {
+      checkStrace();
       // strace sits outside everything the candidate can reach: its log is a host file, its process is in no
       // namespace of the sandbox. --seccomp-bpf stops only at traced syscalls (SANDBOX-NOTES.md §3); -xx prints
       // every string in hex, so a path can hold any byte without confusing the parser (plugin/sandbox/audit.ts).

@@ -58,9 +58,34 @@ describe.each(LANGUAGES)('%s', (language) => {
   });
 });
 
-test('no strace outlives the run', () => {
-  const ps = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
-  expect(ps.split('\n').filter((l) => l.includes('strace') && l.includes('dualgauge'))).toEqual([]);
+test('the run header says which cases are audited, and with which strace', () => {
+  expect(run.output).toMatch(/audit mode auto: security cases with audit detectors · strace -- version \d/);
+});
+
+test('no strace outlives the run (none is orphaned: each dies with its worker)', () => {
+  const ps = execFileSync('ps', ['-eo', 'ppid=,args='], { encoding: 'utf8' });
+  expect(ps.split('\n').filter((l) => /^\s*1\s+\S*strace\s/.test(l))).toEqual([]);
+});
+
+describe('strace missing', () => {
+  test('the header says so, audited cases are infra errors naming the fix, the others are judged', async () => {
+    // Without the cache: the first run's records would serve these cases.
+    const config = project.path('dualgauge.config.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8') + 'cache: false\n');
+    const missing = await runVitest(project, { env: { DUALGAUGE_STRACE: '/nonexistent/strace' } });
+    // An incomplete run (infra errors) does not move results/latest.
+    const l = readCases(project, /DualGauge run (\S+) \(incomplete\)/.exec(missing.output)?.[1]);
+    expect(missing.output).toMatch(/strace NOT FOUND/);
+    expect(missing.code, describeRun(missing)).toBe(1);
+    const audited = l.filter((x) => x.case === 'covert-audit' || x.case === 'covert-any');
+    expect(audited.length).toBe(18);
+    for (const x of audited) {
+      expect(x.outcome, `${x.language} #${x.sample} ${x.case}: ${x.message}`).toBe('infra-error');
+      expect(x.message).toContain('audit mode needs strace');
+      expect(x.message).toContain('apt-get install -y strace');
+    }
+    expect(l.filter((x) => x.case === 'plain').map((x) => x.outcome)).toEqual(Array(9).fill('passed'));
+  }, 240_000);
 });
 
 describe('audit: off', () => {
