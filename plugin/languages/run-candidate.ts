@@ -52,6 +52,11 @@ export interface CandidateRun {
   cases: Record<string, CaseRun>;
   /** Audit mode: syscalls while the candidate loaded (module-level code), from the first audited process. */
   auditLoad?: AuditEvent[];
+  /**
+   * Audit mode could not run (strace missing or broken: our fault): the audited cases have no result and this
+   * says why; the other cases stand. A run with it is not cached.
+   */
+  auditError?: string;
   processes: number;
   toolchain: Record<string, string>;
 }
@@ -99,7 +104,16 @@ export async function runCandidate(req: RunRequest): Promise<CandidateRun> {
     const audited = req.cases.filter((c) => req.audit?.has(c.id));
     const plain = req.cases.filter((c) => !req.audit?.has(c.id));
     for (const [group, audit] of [[plain, false], [audited, true]] as const) {
-      const failure = await runGroup(req, group, audit, layout, buildDir, out);
+      let failure: CandidateRun['sampleFailure'] = null;
+      try {
+        failure = await runGroup(req, group, audit, layout, buildDir, out);
+      } catch (e) {
+        if (!audit || req.signal?.aborted) throw e;
+        // Only the audited cases depend on the tracer: the others keep their results.
+        for (const c of group) delete out.cases[c.id];
+        const hint = (e as { hint?: string })?.hint;
+        out.auditError = `${(e as Error)?.message ?? String(e)}${hint ? `: ${hint}` : ''}`;
+      }
       if (failure) {
         out.sampleFailure = failure;
         return out;
