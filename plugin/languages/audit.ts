@@ -101,10 +101,8 @@ export function attributeAudit(log: Buffer, truncated: boolean, prefix: string, 
     if (phase === 'setup') continue;
     const inWindow = phase === 'case' || phase === 'load';
     const byCandidate = inWindow || candidateTids.has(call.tid);
-    if (CLONES.test(call.name) && byCandidate) {
-      const child = Number(/^(\d+)/.exec(call.ret)?.[1]);
-      if (child > 0) candidateTids.add(child);
-    }
+    const child = childOf(call);
+    if (child && byCandidate) candidateTids.add(child);
     if (!byCandidate) continue;
     const ev = eventOf(call, call.tid === main ? 0 : threadNo(threads, call.tid), cwd);
     if (!ev) continue;
@@ -138,11 +136,20 @@ function followCwd(cwds: Map<number, { dir: string }>, call: Syscall): string {
   const ok = outcomeOf(call.ret) === 'ok';
   if (ok && call.name === 'chdir') cwd.dir = resolveAt(cwd.dir, hexString(call.args[0]) ?? '.');
   if (ok && call.name === 'fchdir') cwd.dir = fdPath(call.args[0]) ?? cwd.dir;
-  if (CLONES.test(call.name)) {
-    const child = Number(/^(\d+)/.exec(call.ret)?.[1]);
-    if (child > 0) cwds.set(child, /CLONE_(FS|THREAD)/.test(call.args.join(',')) ? cwd : { dir: cwd.dir });
-  }
+  const child = childOf(call);
+  if (child) cwds.set(child, /CLONE_(FS|THREAD)/.test(call.args.join(',')) ? cwd : { dir: cwd.dir });
   return cwd.dir;
+}
+
+/**
+ * The host tid a clone/fork made. The call returns it in the sandbox's pid namespace; `--decode-pids=pidns`
+ * adds the host's (`= 3 /* 11072 in strace's PID NS *\/`), which is what log lines are prefixed with.
+ */
+function childOf(call: Syscall): number | null {
+  if (!CLONES.test(call.name)) return null;
+  const m = /\/\* (\d+) in strace's PID NS \*\/\s*$/.exec(call.ret) ?? /^(\d+)\s*$/.exec(call.ret);
+  const tid = Number(m?.[1]);
+  return tid > 0 ? tid : null;
 }
 
 function threadNo(threads: Map<number, number>, tid: number): number {

@@ -18,7 +18,7 @@ const STRACE = process.env.DUALGAUGE_STRACE || '/usr/bin/strace';
 /** How much of an audit log is read back: a syscall flood is bounded by the wall timer, this bounds memory. */
 const AUDIT_CAP = 32 << 20;
 /** What audit mode records: file, network and process syscalls of every thread and child, strings in hex. */
-export const AUDIT_STRACE_ARGS = ['-f', '-qq', '--seccomp-bpf', '-y', '-xx', '-s', '4096', '-e', 'signal=none', '-e', 'trace=%file,%network,%process'];
+export const AUDIT_STRACE_ARGS = ['-f', '-qq', '--seccomp-bpf', '-y', '--decode-pids=pidns', '-xx', '-s', '4096', '-e', 'signal=none', '-e', 'trace=%file,%network,%process'];
 /** Result channel cap: traces are bigger than stdout, but a flood must still stop. */
 const CHANNEL_CAP = 64 << 20;
 /** Bytes in n MiB; not `n << 20`, which overflows int32 from 2048 MiB. */
