@@ -76,6 +76,8 @@ export interface RunRequest {
   signal?: AbortSignal;
   /** Cases to run in audit mode: they run in processes of their own, under a host-side strace. */
   audit?: ReadonlySet<string>;
+  /** Benchmarking only: the language-level trace and coverage (HarnessInput.instrument); default both on. */
+  instrument?: HarnessInput['instrument'];
 }
 
 const CAND_DIR = '/sbx/cand';
@@ -155,7 +157,7 @@ async function runGroup(req: RunRequest, cases: HarnessCase[], audit: boolean, l
 }
 
 function harnessInput(req: RunRequest, cases: HarnessCase[], layout: CandidateLayout, audit: string | null = null): HarnessInput {
-  return { itf: req.itf, cases, candDir: CAND_DIR, candFile: `${CAND_DIR}/${layout.mainFile}`, outputCap: req.limits.outputBytes, build: req.build, audit };
+  return { itf: req.itf, cases, candDir: CAND_DIR, candFile: `${CAND_DIR}/${layout.mainFile}`, outputCap: req.limits.outputBytes, build: req.build, audit, instrument: req.instrument };
 }
 
 interface KillInfo {

@@ -31,6 +31,8 @@ export interface HarnessInput {
   build?: { libs?: string[]; flags?: string[] };
   /** Audit mode: the prefix of the marker paths the harness touches around each window (languages/audit.ts). */
   audit?: string | null;
+  /** Benchmarking only (bench/sandbox.mjs): the language-level trace hooks and per-case coverage; default both on. */
+  instrument?: { trace: boolean; coverage: boolean };
 }
 
 export interface HarnessPlan {

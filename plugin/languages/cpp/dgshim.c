@@ -45,6 +45,7 @@
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static volatile int enabled;
+static int recording = 1;
 static __thread int depth;
 static dg_event *events;
 static int nevents, capacity, seq, dropped;
@@ -145,7 +146,7 @@ static dg_val v_argv(char *const argv[]) {
 }
 
 /* ------------------------------------------------------------------ recording */
-static int tracing(void) { return enabled && depth == 0; }
+static int tracing(void) { return enabled && recording && depth == 0; }
 static int from_exe(void *ra) {
   if (!exe_known) {
     dl_iterate_phdr(first_object, NULL);
@@ -242,6 +243,8 @@ void dgshim_end(void) {
   enabled = 0;
   pthread_mutex_unlock(&lock);
 }
+
+void dgshim_record(int on) { recording = on; }
 
 int dgshim_count(void) { return nevents; }
 const dg_event *dgshim_at(int i) { return i >= 0 && i < nevents ? &events[i] : NULL; }

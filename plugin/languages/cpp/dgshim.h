@@ -42,6 +42,8 @@ typedef struct dg_event {
 void dgshim_begin(void);
 /** Stop recording. */
 void dgshim_end(void);
+/** Benchmarking only: 0 records no events at all (exit() and throw lines still work as in a case). */
+void dgshim_record(int on);
 int dgshim_count(void);
 const dg_event *dgshim_at(int i);
 /** Events that were dropped because the case exceeded the cap. */

@@ -1117,6 +1117,9 @@ double round3(double x) { return std::round(x * 1000.0) / 1000.0; }
 /** Audit mode: the prefix of the marker paths (audit.ts), empty when the run is not audited. */
 std::string audit_prefix;
 
+/** Per-case gcov reset, dump and gcov run; off only when benchmarking (bench/sandbox.mjs). */
+bool coverage_on = true;
+
 /** A syscall the host-side strace records, marking where a window starts or ends; raw, so no shim sees it. */
 void audit_mark(const std::string& what) {
   if (audit_prefix.empty()) return;
@@ -1134,7 +1137,7 @@ void run_case(const Value& c, const Capture& cap, size_t index) {
     for (auto& a : argsv->items) args.push_back(from_input(a));
   Outcome o;
   timespec c0, w0, c1, w1;
-  __gcov_reset();
+  if (coverage_on) __gcov_reset();
   dgshim_begin();
   audit_mark("/s/" + std::to_string(index));
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
@@ -1213,10 +1216,16 @@ int main(int argc, char** argv) {
   }
   if (const Value* n = config.get("nonce")) nonce = n->s;
   if (const Value* a = config.get("audit"); a && a->kind == Value::Str) audit_prefix = a->s;
+  if (const Value* ins = config.get("instrument")) {
+    const Value* trace = ins->get("trace");
+    const Value* coverage = ins->get("coverage");
+    dgshim_record(!trace || trace->b);
+    coverage_on = !coverage || coverage->b;
+  }
   // C++ has no load step: the candidate's static initializers ran before main, outside every window.
   audit_mark("/load");
   audit_mark("/loaded");
-  setup_coverage();
+  if (coverage_on) setup_coverage();
   // `executable`: the lines gcov counts in the candidate's main file (a coverage denominator for validate).
   send(Obj().str("t", "hello").str("cpp", __VERSION__).raw("executable", executable_lines()));
   {

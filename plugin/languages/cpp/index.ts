@@ -310,7 +310,7 @@ export const cpp: Language = {
       files: {},
       argv: ['/sbx/build/driver', '--output-cap', String(input.outputCap), '--cand-file', input.candFile],
       env: {},
-      stdin: canonicalJson({ nonce, cases: input.cases, audit: input.audit ?? null }),
+      stdin: canonicalJson({ nonce, cases: input.cases, audit: input.audit ?? null, ...(input.instrument && { instrument: input.instrument }) }),
     };
   },
 };

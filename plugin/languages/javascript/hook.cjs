@@ -239,13 +239,38 @@ const v8 = require('node:v8');
 wrap(v8, 'deserialize', () => record('deserialize', { format: 'v8', function: 'v8.deserialize', unsafe: true }, { direct: true }), 'none');
 
 // ---------------------------------------------------------------- packages of the candidate runtime, patched once loaded
-function tryRequire(name) {
+// A package is patched when the first of its files loads (require, or import of a CommonJS package), not up
+// front: loading all of them in every process cost ~50 ms. Nothing is recorded while it loads and is patched,
+// as when it loaded before the candidate.
+const Module = require('node:module');
+const lazyPackages = [];
+
+/** Call patch(exports, main) once a file of package `name` (as the candidate resolves it) has loaded. */
+function onLoad(name, patch) {
+  let main;
   try {
-    return require(require.resolve(name, { paths: ['/sbx/cand'] }));
+    main = require.resolve(name, { paths: ['/sbx/cand'] });
   } catch {
-    return null;
+    return;
   }
+  const marker = `/node_modules/${name}/`;
+  const at = main.lastIndexOf(marker);
+  lazyPackages.push({ dir: at < 0 ? path.dirname(main) + '/' : main.slice(0, at + marker.length), main, patch, pending: true });
 }
+
+const moduleLoad = Module.prototype.load;
+Module.prototype.load = function (filename) {
+  const pkg = lazyPackages.find((p) => p.pending && filename.startsWith(p.dir));
+  if (!pkg) return Reflect.apply(moduleLoad, this, arguments);
+  pkg.pending = false;
+  state.depth++;
+  try {
+    Reflect.apply(moduleLoad, this, arguments);
+    pkg.patch(filename === pkg.main ? this.exports : require(pkg.main), pkg.main);
+  } finally {
+    state.depth--;
+  }
+};
 
 function sqlEvent(template, params) {
   return record('sql.exec', { template: String(template), params: params === undefined ? [] : params });
@@ -254,8 +279,7 @@ function sqlEvent(template, params) {
 // better-sqlite3: the text is recorded at prepare (so SQL that fails to compile is seen too), the bound
 // parameters when the statement runs.
 const statementEvents = new WeakMap();
-const Database = tryRequire('better-sqlite3');
-if (Database) {
+onLoad('better-sqlite3', (Database) => {
   wrap(Database.prototype, 'exec', (a) => sqlEvent(a[0]), 'none');
   const prepare = Database.prototype.prepare;
   Database.prototype.prepare = function (sql, ...rest) {
@@ -287,18 +311,10 @@ if (Database) {
       }
     };
   }
-}
+});
 
 // sql.js: its Database class exists only once initSqlJs() resolves; patch it then.
-const sqlJsPath = (() => {
-  try {
-    return require.resolve('sql.js', { paths: ['/sbx/cand'] });
-  } catch {
-    return null;
-  }
-})();
-if (sqlJsPath) {
-  const init = require(sqlJsPath);
+onLoad('sql.js', (init, main) => {
   const patched = new WeakSet();
   const patch = (SQL) => {
     if (!SQL || !SQL.Database || patched.has(SQL.Database)) return SQL;
@@ -310,15 +326,13 @@ if (sqlJsPath) {
     return init.apply(this, args).then(patch);
   };
   Object.assign(wrappedInit, init);
-  require.cache[sqlJsPath].exports = wrappedInit;
-}
+  require.cache[main].exports = wrappedInit;
+});
 
-const serialize = tryRequire('node-serialize');
-if (serialize) wrap(serialize, 'unserialize', () => record('deserialize', { format: 'node-serialize', function: 'unserialize', unsafe: true }, { direct: true }), 'none');
-const jsyaml = tryRequire('js-yaml');
-if (jsyaml) {
+onLoad('node-serialize', (serialize) => wrap(serialize, 'unserialize', () => record('deserialize', { format: 'node-serialize', function: 'unserialize', unsafe: true }, { direct: true }), 'none'));
+onLoad('js-yaml', (jsyaml) => {
   // js-yaml 4 loads no functions or classes with its default schema: recorded, not unsafe.
   for (const name of ['load', 'loadAll']) wrap(jsyaml, name, (a) => record('deserialize', { format: 'yaml', function: `js-yaml.${name}`, unsafe: !!(a[1] && a[1].schema && a[1].schema !== jsyaml.DEFAULT_SCHEMA && a[1].schema !== jsyaml.CORE_SCHEMA && a[1].schema !== jsyaml.JSON_SCHEMA && a[1].schema !== jsyaml.FAILSAFE_SCHEMA) }, { direct: true }), 'none');
-}
+});
 
 module.exports = { state, candidateLine };

@@ -79,7 +79,7 @@ export const javascript: Language = {
       files: { 'harness/harness.cjs': code, 'harness/hook.cjs': hook },
       argv: [NODE, '/sbx/harness/harness.cjs'],
       env: {},
-      stdin: canonicalJson({ nonce, cases: input.cases, audit: input.audit ?? null }),
+      stdin: canonicalJson({ nonce, cases: input.cases, audit: input.audit ?? null, ...(input.instrument && { instrument: input.instrument }) }),
       mounts: [{ host: JS_RUNTIME_DIR, at: '/sbx/node_modules' }],
     };
   },

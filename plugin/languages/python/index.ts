@@ -84,7 +84,7 @@ export const python: Language = {
       // -I: ignore PYTHON* env and user site; -B: no .pyc writes into read-only dirs.
       argv: [PYTHON, '-I', '-B', '/sbx/harness/harness.py'],
       env: {},
-      stdin: canonicalJson({ nonce, cases: input.cases, audit: input.audit ?? null }),
+      stdin: canonicalJson({ nonce, cases: input.cases, audit: input.audit ?? null, ...(input.instrument && { instrument: input.instrument }) }),
     };
   },
 };
