@@ -5,20 +5,17 @@
  * `dualgauge: unreachable — <reason>` excepted). Runs the references through the same sandbox and oracles
  * as the benchmark.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LanguageName, RunConfig } from '../config/types.js';
 import { resolveSamples } from '../generation/samples.js';
 import { getLanguage } from '../languages/index.js';
-import { PYTHON } from '../languages/python/index.js';
 import type { CandidateRun } from '../languages/run-candidate.js';
 import { checkApplies, decideCase, type Verdict } from '../oracles/decide.js';
 import { needsBaseline } from '../oracles/detectors.js';
 import { Cache } from '../results/store.js';
 import { executeCandidate, runCheck } from '../runtime/execute.js';
 import type { Task } from '../spec/task.js';
-import { packageFile } from '../paths.js';
 
 export const COVERAGE_MIN = 0.9;
 
@@ -103,15 +100,13 @@ export async function validateTask(task: Task, lang: LanguageName, config: RunCo
 const PRAGMA = /dualgauge:\s*unreachable\s*(?:—|--|-|:)?\s*(.*)$/;
 
 /**
- * Executable lines: Python's come from its compiler (executable-lines.py); JavaScript's and C++'s from the
- * harness itself (V8's function ranges, gcov's line table), reported when the candidate loaded.
+ * Executable lines come from the harness itself (Python's compiler, V8's function ranges, gcov's line table),
+ * reported when the candidate loaded (docs/traces.md, "Coverage").
  */
 function coverage(task: Task, lang: LanguageName, run: CandidateRun, source: string): LanguageReport['coverage'] {
   if (run.sampleFailure) return null;
   const file = join(task.dir, source);
-  const all: number[] | undefined = lang === 'python'
-    ? JSON.parse(execFileSync(PYTHON, ['-I', '-B', packageFile('plugin/languages/python/executable-lines.py'), file], { encoding: 'utf8', env: {} }))
-    : run.executable;
+  const all = run.executable;
   if (!all) return null;
   const text = readFileSync(file, 'utf8').split('\n');
   const excused: { line: number; reason: string }[] = [];

@@ -49,6 +49,15 @@ describe.each(LANGUAGES)('%s', (language) => {
     expect(JSON.stringify(ev.run.events)).not.toContain('secret.txt');
   });
 
+  test('the evidence carries the case coverage against the lines that could run', () => {
+    const l = line(language, 2, 'plain')!;
+    const { coverage } = readEvidence(project, l.runId, l.evidenceRef!) as { coverage: { lines: number[]; executable: number[]; ratio: number } };
+    expect(coverage.executable.length).toBeGreaterThan(0);
+    expect(coverage.lines.length).toBeGreaterThan(0);
+    expect(coverage.lines.every((n) => coverage.executable.includes(n))).toBe(true);
+    expect(coverage.ratio).toBeCloseTo(coverage.lines.length / coverage.executable.length, 2);
+  });
+
   test('only the security cases with audit detectors were audited (audit: auto); the functional case was not', () => {
     const evidence = (id: string) => readEvidence(project, line(language, 2, id)!.runId, line(language, 2, id)!.evidenceRef!) as { run: { audit?: { status: string } } };
     expect(evidence('plain').run.audit).toBeUndefined();
