@@ -5,7 +5,7 @@ import { chmodSync, closeSync, existsSync, fstatSync, mkdirSync, mkdtempSync, op
 import { constants as osConstants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DualGaugeError } from '../errors.js';
-import { detectCgroups, ExecCgroup } from './cgroup.js';
+import { acquireCgroup, detectCgroups } from './cgroup.js';
 import { workerSandboxMechanisms } from './mechanisms.js';
 import { ownerTag, ownScratchDir } from './scratch.js';
 import { packageFile } from '../paths.js';
@@ -130,7 +130,7 @@ class BwrapSession implements Session {
   exec(req: ExecRequest): ExecHandle {
     const l = req.limits;
     const cg = detectCgroups();
-    const cgroup = cg ? new ExecCgroup(cg, `${ownerTag()}-${randomBytes(4).toString('hex')}`, { memoryBytes: mib(l.memoryMb), processes: l.processes }, this.owner) : null;
+    const cgroup = cg ? acquireCgroup(cg, () => `${ownerTag()}-${randomBytes(4).toString('hex')}`, { memoryBytes: mib(l.memoryMb), processes: l.processes }, this.owner) : null;
     const rl = [
       `--cpu=${l.cpuS}:${l.cpuS + 1}`,
       `--nofile=${l.openFiles}`,
@@ -265,7 +265,7 @@ class BwrapSession implements Session {
           if (events.oom > 0) limitHit = 'memory';
           else if (events.pidsMax > 0 && code !== 0) limitHit = 'processes';
         }
-        void cgroup?.remove();
+        void cgroup?.release();
         const audit = auditLog ? readAudit(auditLog) : undefined;
         // bwrap reports a child killed by a signal as exit 128 + n: give the signal its name.
         const bySignal = signal === null && code !== null && code > 128 && code < 128 + 65 ? signalName(code - 128) : null;

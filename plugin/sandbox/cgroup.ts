@@ -45,16 +45,31 @@ export function detectCgroups(): CgroupLayout | null {
   return detected;
 }
 
+/**
+ * Idle cgroups of this process, by limits: an exec reuses one, which costs a join (~0.6 ms here) instead of a
+ * mkdir, the limit writes and an rmdir (~5 ms). Counters are read relative to the exec's start.
+ */
+const idle = new Map<string, ExecCgroup[]>();
+
+export function acquireCgroup(layout: CgroupLayout, name: () => string, limits: { memoryBytes: number; processes: number }, owner: { uid: number; gid: number } | null): ExecCgroup {
+  const key = `${limits.memoryBytes}/${limits.processes}/${owner?.uid ?? ''}`;
+  const cg = idle.get(key)?.pop() ?? new ExecCgroup(layout, name(), limits, owner, key);
+  cg.begin();
+  return cg;
+}
+
 export class ExecCgroup {
   readonly dirs: string[] = [];
   private readonly memDir: string | null;
   private readonly pidsDir: string | null;
+  private base = { oom: 0, pidsMax: 0 };
 
   constructor(
     private readonly layout: CgroupLayout,
     name: string,
     limits: { memoryBytes: number; processes: number },
     owner: { uid: number; gid: number } | null,
+    private readonly key = '',
   ) {
     const make = (root: string | null) => {
       if (!root) return null;
@@ -91,15 +106,46 @@ export class ExecCgroup {
     return [...new Set(this.dirs)].map((d) => join(d, 'cgroup.procs'));
   }
 
+  /** An exec starts: its counters count from here. */
+  begin(): void {
+    this.base = { oom: this.totalOomKills(), pidsMax: this.totalPidsMaxEvents() };
+  }
+
+  /** OOM kills since the exec started. */
   oomKills(): number {
+    return this.totalOomKills() - this.base.oom;
+  }
+
+  /** Forks the process limit refused since the exec started. */
+  pidsMaxEvents(): number {
+    return this.totalPidsMaxEvents() - this.base.pidsMax;
+  }
+
+  private totalOomKills(): number {
     if (!this.memDir) return 0;
     const file = join(this.memDir, this.layout.version === 'v1' ? 'memory.oom_control' : 'memory.events');
     return Number(/oom_kill (\d+)/.exec(safeRead(file))?.[1] ?? 0);
   }
 
-  pidsMaxEvents(): number {
+  private totalPidsMaxEvents(): number {
     if (!this.pidsDir) return 0;
     return Number(/max (\d+)/.exec(safeRead(join(this.pidsDir, 'pids.events')))?.[1] ?? 0);
+  }
+
+  /**
+   * The exec ended: an empty cgroup goes back to the idle list; one with processes left (still dying, or
+   * escaped) has them killed and is removed, never reused.
+   */
+  async release(): Promise<void> {
+    const members = this.dirs.some((d) => safeRead(join(d, 'cgroup.procs')).trim() !== '');
+    if (!members && this.key) {
+      const list = idle.get(this.key) ?? [];
+      idle.set(this.key, list);
+      list.push(this);
+      return;
+    }
+    this.dirs.forEach(killMembers);
+    await this.remove();
   }
 
   oomKilled(): boolean {
