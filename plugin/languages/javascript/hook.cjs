@@ -200,29 +200,58 @@ for (const name of ['runInThisContext', 'runInNewContext', 'runInContext', 'comp
 const Script = vm.Script;
 vm.Script = new Proxy(Script, { construct(target, args, nt) { src(0)(args); return Reflect.construct(target, args, nt); } });
 let inspectorSession = null;
-try {
-  // Debugger.scriptParsed fires synchronously for every eval and new Function, with the calling stack.
-  const inspector = require('node:inspector');
-  inspectorSession = new inspector.Session();
-  inspectorSession.connect();
-  inspectorSession.on('Debugger.scriptParsed', (m) => {
-    const p = m.params;
-    if (p.url !== '' || state.events === null) return;
-    const top = p.stackTrace && p.stackTrace.callFrames && p.stackTrace.callFrames[0];
-    if (!top || !String(top.url).includes(CAND_DIR)) return;
-    let source = null;
-    // In-process sessions answer synchronously, so the source is there before the eval runs.
-    inspectorSession.post('Debugger.getScriptSource', { scriptId: p.scriptId }, (err, res) => {
-      source = err ? null : String(res.scriptSource).slice(0, 2000);
-    });
-    state.events.push({ seq: ++state.seq, type: 'code.eval', line: top.lineNumber + 1, via: 'eval', source, length: p.length });
-  });
-  inspectorSession.post('Debugger.enable');
-  // A candidate's `debugger;` statement must not pause the process it shares with this session.
-  inspectorSession.post('Debugger.setSkipAllPauses', { skip: true });
-} catch {
-  inspectorSession = null;
+
+/**
+ * Whether the candidate's own source could call eval or new Function. Only its own calls are recorded (not a
+ * library's), and such a call names `eval`, `Function` or a `constructor` in its source, or hides a name behind
+ * a unicode escape. V8's Debugger.enable costs ~50 ms per process (bench:sandbox), so without any of those words
+ * it stays off. Building the name at run time (`globalThis['ev' + 'al']`) evades it, like the other evasions
+ * of in-process hooks (docs/traces.md).
+ */
+function candidateMayEval() {
+  const words = /\beval\b|\bFunction\b|\bconstructor\b|\\u/;
+  const todo = [CAND_DIR];
+  try {
+    while (todo.length) {
+      const dir = todo.pop();
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) todo.push(p);
+        else if (e.isFile() && words.test(fs.readFileSync(p, 'latin1'))) return true;
+      }
+    }
+  } catch {
+    return true;
+  }
+  return false;
 }
+
+function startEvalTrace() {
+  try {
+    // Debugger.scriptParsed fires synchronously for every eval and new Function, with the calling stack.
+    const inspector = require('node:inspector');
+    inspectorSession = new inspector.Session();
+    inspectorSession.connect();
+    inspectorSession.on('Debugger.scriptParsed', (m) => {
+      const p = m.params;
+      if (p.url !== '' || state.events === null) return;
+      const top = p.stackTrace && p.stackTrace.callFrames && p.stackTrace.callFrames[0];
+      if (!top || !String(top.url).includes(CAND_DIR)) return;
+      let source = null;
+      // In-process sessions answer synchronously, so the source is there before the eval runs.
+      inspectorSession.post('Debugger.getScriptSource', { scriptId: p.scriptId }, (err, res) => {
+        source = err ? null : String(res.scriptSource).slice(0, 2000);
+      });
+      state.events.push({ seq: ++state.seq, type: 'code.eval', line: top.lineNumber + 1, via: 'eval', source, length: p.length });
+    });
+    inspectorSession.post('Debugger.enable');
+    // A candidate's `debugger;` statement must not pause the process it shares with this session.
+    inspectorSession.post('Debugger.setSkipAllPauses', { skip: true });
+  } catch {
+    inspectorSession = null;
+  }
+}
+if (candidateMayEval()) startEvalTrace();
 
 // ---------------------------------------------------------------- crypto and randomness
 const crypto = require('node:crypto');
