@@ -17,8 +17,20 @@ const PRLIMIT = '/usr/bin/prlimit';
 const STRACE = process.env.DUALGAUGE_STRACE || '/usr/bin/strace';
 /** How much of an audit log is read back: a syscall flood is bounded by the wall timer, this bounds memory. */
 const AUDIT_CAP = 32 << 20;
-/** What audit mode records: file, network and process syscalls of every thread and child, strings in hex. */
-export const AUDIT_STRACE_ARGS = ['-f', '-qq', '--seccomp-bpf', '-y', '--decode-pids=pidns', '-xx', '-s', '4096', '-e', 'signal=none', '-e', 'trace=%file,%network,%process'];
+/**
+ * The syscalls audit mode records, of every thread and child: those that open, change or execute a file, make a
+ * connection, or start a process, and `access` (the harnesses' window markers). Probes (`stat`, `readlink`) are
+ * left out: an interpreter makes hundreds while it starts, each a tracer stop (~75 µs), and no detector reads
+ * them. `?`: a name this architecture lacks (`open` on arm64) is skipped, not an error.
+ */
+const AUDIT_SYSCALLS = [
+  '?open', 'openat', 'openat2', '?creat', 'truncate', '?unlink', 'unlinkat', '?rmdir', '?rename', 'renameat', 'renameat2',
+  '?chmod', 'fchmodat', '?chown', '?lchown', 'fchownat', '?mkdir', 'mkdirat', '?mknod', 'mknodat', '?link', 'linkat',
+  '?symlink', 'symlinkat', 'chdir', 'fchdir', '?access', 'faccessat', 'faccessat2', 'execve', 'execveat',
+  'clone', 'clone3', '?fork', '?vfork', 'connect', 'bind', 'sendto', 'sendmsg',
+];
+/** strings in hex (-xx), fd paths (-y), host pids next to the sandbox's (pidns). */
+export const AUDIT_STRACE_ARGS = ['-f', '-qq', '--seccomp-bpf', '-y', '--decode-pids=pidns', '-xx', '-s', '4096', '-e', 'signal=none', '-e', `trace=${AUDIT_SYSCALLS.join(',')}`];
 /** Result channel cap: traces are bigger than stdout, but a flood must still stop. */
 const CHANNEL_CAP = 64 << 20;
 /** Bytes in n MiB; not `n << 20`, which overflows int32 from 2048 MiB. */
