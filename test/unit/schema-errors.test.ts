@@ -337,7 +337,18 @@ describe('loadConfig: values and paths', () => {
     expect(c.cacheDir).toBe(join(dir, '.dualgauge', 'cache'));
     expect(c.suitesDir).toBe(join(dir, 'suites'));
     expect(c.limits.timeoutMs).toBe(10_000);
+    expect(c.audit).toBe('auto');
     expect(c.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test('audit: one of auto, security, all, off; anything else is placed and lists the choices', () => {
+    const dir = tmp();
+    expect(loadConfig(write(join(dir, 'ok.yaml'), ['audit: security'])).audit).toBe('security');
+    const lines = ['languages: [python]', 'audit: always'];
+    const file = write(join(dir, 'dualgauge.config.yaml'), lines);
+    const p = problemWith(validationError(() => loadConfig(file)), 'audit');
+    expect(p.place).toMatchObject(at(file, lines, 2, 'always'));
+    expect(`${p.message} ${p.hint ?? ''}`).toMatch(/auto.*security.*all.*off/);
   });
 
   test('every path is relative to the config file’s folder, not the cwd', () => {
