@@ -140,6 +140,7 @@ class BwrapSession implements Session {
   }
 
   exec(req: ExecRequest): ExecHandle {
+    if (req.audit) checkStrace();
     const l = req.limits;
     const cg = detectCgroups();
     const cgroup = cg ? acquireCgroup(cg, () => `${ownerTag()}-${randomBytes(4).toString('hex')}`, { memoryBytes: mib(l.memoryMb), processes: l.processes }, this.owner) : null;
@@ -200,10 +201,9 @@ class BwrapSession implements Session {
     }
     let auditLog: string | null = null;
     if (req.audit) {
-      checkStrace();
       // strace sits outside everything the candidate can reach: its log is a host file, its process is in no
       // namespace of the sandbox. --seccomp-bpf stops only at traced syscalls (SANDBOX-NOTES.md §3); -xx prints
-      // every string in hex, so a path can hold any byte without confusing the parser (plugin/sandbox/audit.ts).
+      // every string in hex, so a path can hold any byte without confusing the parser (strace-log.ts).
       // pdeathsig: if the worker dies, strace dies, and bwrap (--die-with-parent) with it.
       mkdirSync(`${this.dir}.mnt`, { recursive: true });
       auditLog = join(`${this.dir}.mnt`, `audit-${randomBytes(4).toString('hex')}.log`);
