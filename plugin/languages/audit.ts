@@ -15,7 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { fdPath, hexString, outcomeOf, parseStraceLog, resolveAt, type Syscall } from '../sandbox/strace-log.js';
+import { fdPath, hexString, outcomeOf, parseStraceLog, resolveAt, unhex, type Syscall } from '../sandbox/strace-log.js';
 
 /** The code that turns a log into records (this module, compiled or not, and its parser): part of the execution cache key of audited runs. */
 export const AUDIT_CODE_HASH = createHash('sha256')
@@ -243,7 +243,7 @@ function eventOf(call: Syscall, thread: number, cwd: string): AuditEvent | null 
 /** `["\x73\x68", "\x2d\x63"]` → ['sh', '-c'] (an abbreviated `...` tail is left out). */
 function listOf(arg: string | undefined): string[] {
   if (!arg) return [];
-  return [...arg.matchAll(/"((?:\\x[0-9a-f]{2})*)"/g)].map((m) => Buffer.from(m[1].replace(/\\x/g, ''), 'hex').toString('utf8'));
+  return [...arg.matchAll(/"((?:\\x[0-9a-f]{2})*)"/g)].map((m) => unhex(m[1]));
 }
 
 /** A socket address as strace prints it; only families that reach a network or a named socket. */

@@ -45,11 +45,13 @@ const ENTER = packageFile('plugin/sandbox/enter.sh');
 export const INODE_CAPS = process.getuid?.() === 0 && process.env.DUALGAUGE_NO_INODE_CAPS !== '1' && existsSync('/usr/bin/unshare') && existsSync('/usr/bin/setpriv');
 const USR_DIRS = ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libexec', 'include', 'share'];
 
-/** The strace audit mode runs, as `strace -- version 6.1`; null when it is not installed. */
+let straceSeen: string | null | undefined;
+/** The strace audit mode runs, as `strace -- version 6.1`; null when it is not installed. Asked once (header, manifest). */
 export function straceVersion(): string | null {
-  if (!existsSync(STRACE)) return null;
-  const out = spawnSync(STRACE, ['-V'], { encoding: 'utf8', env: {}, timeout: 10_000 });
-  return out.status === 0 ? out.stdout.split('\n')[0].trim() : null;
+  if (straceSeen !== undefined) return straceSeen;
+  const out = existsSync(STRACE) ? spawnSync(STRACE, ['-V'], { encoding: 'utf8', env: {}, timeout: 10_000 }) : null;
+  straceSeen = out?.status === 0 ? out.stdout.split('\n')[0].trim() : null;
+  return straceSeen;
 }
 
 function checkStrace(): void {

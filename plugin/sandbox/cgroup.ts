@@ -69,7 +69,8 @@ export class ExecCgroup {
     name: string,
     limits: { memoryBytes: number; processes: number },
     owner: { uid: number; gid: number } | null,
-    private readonly key = '',
+    /** The idle list it returns to (acquireCgroup). */
+    private readonly key: string,
   ) {
     const make = (root: string | null) => {
       if (!root) return null;
@@ -138,7 +139,7 @@ export class ExecCgroup {
    */
   async release(): Promise<void> {
     const members = this.dirs.some((d) => safeRead(join(d, 'cgroup.procs')).trim() !== '');
-    if (!members && this.key) {
+    if (!members) {
       const list = idle.get(this.key) ?? [];
       idle.set(this.key, list);
       list.push(this);
@@ -148,16 +149,8 @@ export class ExecCgroup {
     await this.remove();
   }
 
-  oomKilled(): boolean {
-    return this.oomKills() > 0;
-  }
-
-  pidsLimitHit(): boolean {
-    return this.pidsMaxEvents() > 0;
-  }
-
   /** Remove the cgroups; tasks can linger for ~2 s after a kill (accounting lag), so retry. */
-  async remove(): Promise<void> {
+  private async remove(): Promise<void> {
     for (const dir of [...new Set(this.dirs)]) await removeCgroup(dir);
   }
 }

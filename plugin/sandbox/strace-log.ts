@@ -99,18 +99,21 @@ function splitArgs(s: string): string[] {
   return args;
 }
 
+/** `\x2f\x74` (what -xx prints between the quotes) → text. */
+export function unhex(escaped: string): string {
+  return Buffer.from(escaped.replace(/\\x/g, ''), 'hex').toString('utf8');
+}
+
 /** `"\x2f\x74"` (and a truncated `"…"...`) → text; null for anything that is not a string. */
 export function hexString(arg: string | undefined): string | null {
   const m = arg === undefined ? null : /^"((?:\\x[0-9a-f]{2})*)"(\.\.\.)?/.exec(arg);
-  if (!m) return null;
-  const bytes = Buffer.from(m[1].replace(/\\x/g, ''), 'hex');
-  return bytes.toString('utf8');
+  return m ? unhex(m[1]) : null;
 }
 
 /** The path strace annotated an fd argument or return value with (`3<\x2f…>`, `AT_FDCWD<…>`). */
 export function fdPath(arg: string | undefined): string | null {
   const m = arg === undefined ? null : /<((?:\\x[0-9a-f]{2})*)>/.exec(arg);
-  return m ? Buffer.from(m[1].replace(/\\x/g, ''), 'hex').toString('utf8') : null;
+  return m ? unhex(m[1]) : null;
 }
 
 /** `0`, `3<…>` → 'ok'; `-1 ENOENT (…)` → 'ENOENT'; `?` (the process died) → 'unfinished'. */
