@@ -8,6 +8,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
+const { watchExec } = await import(join(import.meta.dirname, '../dist/plugin/sandbox/exec-watch.js'));
+
 /** Mount point of the session dir; created (empty) on the host when missing, see ensureMountPoint. */
 const SBX = '/sbx';
 
@@ -59,12 +61,19 @@ class BareSession {
     const fstab = `${this.dir}.fstab`;
     writeFileSync(fstab, fstabOf(this.dir, req), { mode: 0o600 });
     const env = Object.entries(req.env).map(([k, v]) => `${k}=${v}`);
-    const script = '/usr/bin/mount -a -T "$0" && cd "$1" && shift 2 && exec /usr/bin/env -i "$@"';
+    const script = '/usr/bin/mount -a -T "$0" && cd "$1" && shift && exec /usr/bin/env -i -- "$@"';
     const child = spawn('/usr/bin/unshare', ['--mount', '--propagation', 'private', '--', '/bin/sh', '-c', script, fstab, req.cwd, ...env, ...req.argv], {
       env: {},
       stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
     });
-    return track(child, req);
+    const closed = new Promise((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (code, signal) => resolve({ code, signal }));
+    });
+    child.stdin.on('error', () => {});
+    child.stdin.end(req.stdin ?? '');
+    // The same handle bookkeeping as the bubblewrap backend (no cgroups, so no limit events).
+    return watchExec(child, req, { closed });
   }
 
   async close() {
@@ -79,66 +88,4 @@ function fstabOf(dir, req) {
   for (const m of req.mounts ?? []) lines.push(`${m.host} ${m.at} none bind${m.writable ? '' : ',ro'} 0 0`);
   for (const t of req.tmpfs ?? []) lines.push(`dg-bare ${t.at} tmpfs size=${t.bytes},mode=0755 0 0`);
   return lines.join('\n') + '\n';
-}
-
-/** The ExecHandle of one exec: channel, output cap, wall timer; no cgroups, so no limit events. */
-function track(child, req) {
-  const l = req.limits;
-  const started = Date.now();
-  const out = [];
-  const err = [];
-  const chan = [];
-  let outBytes = 0;
-  let limitHit = null;
-  let aborted = false;
-  const kill = (why) => {
-    if (why && !limitHit) limitHit = why;
-    child.kill('SIGKILL');
-  };
-  let timer = setTimeout(() => kill('timeout'), l.timeoutMs);
-  const onAbort = () => {
-    aborted = true;
-    kill(null);
-  };
-  req.signal?.addEventListener('abort', onAbort, { once: true });
-  const collect = (sink) => (d) => {
-    if (outBytes < l.outputBytes) sink.push(d.subarray(0, l.outputBytes - outBytes));
-    outBytes += d.length;
-    if (outBytes > l.outputBytes) kill('output');
-  };
-  child.stdout.on('data', collect(out));
-  child.stderr.on('data', collect(err));
-  child.stdio[3].on('data', (d) => {
-    chan.push(d);
-    req.onChannel?.(d);
-  });
-  child.stdin.on('error', () => {});
-  child.stdin.end(req.stdin ?? '');
-  const result = new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      req.signal?.removeEventListener('abort', onAbort);
-      resolve({
-        exitCode: code,
-        signal,
-        stdout: Buffer.concat(out),
-        stderr: Buffer.concat(err),
-        channel: Buffer.concat(chan),
-        limitHit,
-        limitEvents: { oom: 0, pidsMax: 0 },
-        durationMs: Date.now() - started,
-        aborted,
-      });
-    });
-  });
-  return {
-    result,
-    resetTimer(ms) {
-      clearTimeout(timer);
-      timer = setTimeout(() => kill('timeout'), ms);
-    },
-    kill: () => kill(null),
-    limitEvents: () => ({ oom: 0, pidsMax: 0 }),
-  };
 }

@@ -5,15 +5,16 @@ import { chmodSync, closeSync, existsSync, fstatSync, mkdirSync, mkdtempSync, op
 import { constants as osConstants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DualGaugeError } from '../errors.js';
-import { acquireCgroup, detectCgroups } from './cgroup.js';
+import { acquireCgroup, detectCgroups, type CgroupLayout } from './cgroup.js';
+import { watchExec } from './exec-watch.js';
+import { Launcher, prepareLauncher, shellQuote, takeLauncher } from './launcher.js';
 import { workerSandboxMechanisms } from './mechanisms.js';
 import { ownerTag, ownScratchDir } from './scratch.js';
 import { packageFile } from '../paths.js';
-import type { ExecHandle, ExecRequest, ExecResult, LimitHit, LimitMechanisms, Sandbox, Session } from './types.js';
+import type { ExecHandle, ExecRequest, LimitMechanisms, Sandbox, Session } from './types.js';
 
 /** Overridable for hosts with bubblewrap elsewhere (and for testing the missing-bubblewrap error). */
 const BWRAP = process.env.DUALGAUGE_BWRAP || '/usr/bin/bwrap';
-const PRLIMIT = '/usr/bin/prlimit';
 const STRACE = process.env.DUALGAUGE_STRACE || '/usr/bin/strace';
 /** How much of an audit log is read back: a syscall flood is bounded by the wall timer, this bounds memory. */
 const AUDIT_CAP = 32 << 20;
@@ -31,15 +32,13 @@ const AUDIT_SYSCALLS = [
 ];
 /** strings in hex (-xx), fd paths (-y), host pids next to the sandbox's (pidns). */
 export const AUDIT_STRACE_ARGS = ['-f', '-qq', '--seccomp-bpf', '-y', '--decode-pids=pidns', '-xx', '-s', '4096', '-e', 'signal=none', '-e', `trace=${AUDIT_SYSCALLS.join(',')}`];
-/** Result channel cap: traces are bigger than stdout, but a flood must still stop. */
-const CHANNEL_CAP = 64 << 20;
 /** Bytes in n MiB; not `n << 20`, which overflows int32 from 2048 MiB. */
 export const mib = (n: number) => n * 1024 * 1024;
 /** Host uids for sandboxes: one per worker slot so RLIMIT_NPROC counts per slot (pitfall: root is exempt). */
 const SLOT_UID_BASE = 61000;
 /** Bumped when the sandbox's layout or argv changes what a candidate can see: part of the execution cache key. */
 export const BWRAP_PROFILE = 'bwrap-3';
-/** Mounts the inode-capped scratch tmpfs dirs and drops to the slot uid (needs root: see the script). */
+/** The launcher script: joins the cgroups, waits for its plan, sets rlimits and mounts, drops to the slot uid. */
 const ENTER = packageFile('plugin/sandbox/enter.sh');
 /** Inode caps need root (a tmpfs mount); DUALGAUGE_NO_INODE_CAPS=1 turns them off, e.g. to compare. */
 export const INODE_CAPS = process.getuid?.() === 0 && process.env.DUALGAUGE_NO_INODE_CAPS !== '1' && existsSync('/usr/bin/unshare') && existsSync('/usr/bin/setpriv');
@@ -145,16 +144,6 @@ class BwrapSession implements Session {
     if (req.audit) checkStrace();
     const l = req.limits;
     const cg = detectCgroups();
-    const cgroup = cg ? acquireCgroup(cg, () => `${ownerTag()}-${randomBytes(4).toString('hex')}`, { memoryBytes: mib(l.memoryMb), processes: l.processes }, this.owner) : null;
-    const rl = [
-      `--cpu=${l.cpuS}:${l.cpuS + 1}`,
-      `--nofile=${l.openFiles}`,
-      `--fsize=${mib(Math.max(l.diskMb, 1))}`,
-      '--core=0',
-      // With a pids cgroup, the cgroup enforces the limit (and tells which case hit it); the rlimit is a backstop.
-      `--nproc=${cg?.pidsRoot ? l.processes * 4 : l.processes}`,
-    ];
-    if (!cgroup?.dirs.length || !cg?.memoryRoot) rl.push(`--as=${mib(l.memoryMb + 256)}`);
     const bw = [
       '--unshare-all', '--unshare-user', '--uid', '65534', '--gid', '65534',
       '--die-with-parent', '--new-session', '--disable-userns', '--hostname', 'sbx',
@@ -183,32 +172,87 @@ class BwrapSession implements Session {
     for (const m of req.mounts ?? []) bw.push(m.writable ? '--bind' : '--ro-bind', m.host, m.at);
     bw.push('--remount-ro', '/dev', '--chdir', req.cwd, '--remount-ro', '/', '--clearenv');
     for (const [k, v] of Object.entries(req.env)) bw.push('--setenv', k, v);
-    // The options go through fd 4 (`--args`), not argv: bwrap is the sandbox's pid 1, and /proc/1/cmdline
-    // would show the candidate the host's scratch paths.
-    let argv = [PRLIMIT, ...rl, '--', BWRAP, '--args', '4', '--', ...req.argv];
-    let env: Record<string, string> = {};
-    let spawnAs = this.owner ?? {};
-    if (this.owner && INODE_CAPS) {
+
+    // The plan enter.sh runs: rlimits (with a pids cgroup, the cgroup enforces the process limit and tells which
+    // case hit it; the rlimit is a backstop), the scratch mounts, then bwrap. bwrap's options go through fd 4
+    // (`--args`), not argv: bwrap is the sandbox's pid 1, and /proc/1/cmdline would show the host's scratch paths.
+    const plan = [
+      `ulimit -t ${l.cpuS + 1}`, `ulimit -S -t ${l.cpuS}`, `ulimit -n ${l.openFiles}`,
+      `ulimit -f ${mib(Math.max(l.diskMb, 1)) / 512}`, 'ulimit -c 0', `ulimit -p ${cg?.pidsRoot ? l.processes * 4 : l.processes}`,
+    ];
+    if (!cg?.memoryRoot) plan.push(`ulimit -v ${(l.memoryMb + 256) * 1024}`);
+    if (hostMounts.length) {
       // One fstab, one `mount -a`: a mount(8) process per tmpfs would cost ~3 ms each.
       const fstab = join(`${this.dir}.mnt`, `fstab-${randomBytes(4).toString('hex')}`);
       writeFileSync(fstab, hostMounts.join('\n') + '\n', { mode: 0o600 });
-      argv = ['/usr/bin/unshare', '--mount', '--propagation', 'private', '--', '/bin/sh', ENTER, ...argv];
-      env = { DG_UID: String(this.owner.uid), DG_CGROUP_PROCS: cgroup?.procsFiles().join('\n') ?? '', DG_FSTAB: fstab };
-      spawnAs = {};
-    } else if (cgroup) {
-      // Join the cgroups from inside the child before bwrap starts, so nothing escapes accounting.
-      const joins = cgroup.procsFiles().map((f) => `echo $$ > ${f}`).join(' && ');
-      // `env -i`: the shell exports PWD (the tool's cwd), which bwrap's pid 1 would show in /proc/1/environ.
-      argv = ['/bin/sh', '-c', `${joins} && exec /usr/bin/env -i "$@"`, 'sh', ...argv];
+      plan.push(`/usr/bin/mount -a -T ${shellQuote(fstab)}`);
     }
+    plan.push(`set -- ${[BWRAP, '--args', '4', '--', ...req.argv].map(shellQuote).join(' ')}`);
+
+    const launch = { memoryBytes: mib(l.memoryMb), processes: l.processes };
+    const key = `${launch.memoryBytes}/${launch.processes}`;
     let auditLog: string | null = null;
+    let launcher: Launcher;
     if (req.audit) {
+      mkdirSync(`${this.dir}.mnt`, { recursive: true });
+      auditLog = join(`${this.dir}.mnt`, `audit-${randomBytes(4).toString('hex')}.log`);
+      launcher = this.startLauncher(cg, launch, auditLog);
+    } else {
+      launcher = takeLauncher(key, () => this.startLauncher(cg, launch, null));
+    }
+    const cgroup = launcher.cgroup;
+    cgroup?.begin();
+    const child = launcher.child;
+    const args = child.stdio[4] as NodeJS.WritableStream;
+    args.end(bw.map((a) => `${a}\0`).join(''));
+    launcher.start(plan.join('; '), req.stdin);
+    // The next exec with these limits finds its launcher waiting, the cgroup join done while this one runs.
+    if (!req.audit) prepareLauncher(key, () => this.startLauncher(cg, launch, null));
+    const limitEvents = () => ({ oom: cgroup?.oomKills() ?? 0, pidsMax: cgroup?.pidsMaxEvents() ?? 0 });
+    return watchExec(child, req, {
+      closed: launcher.closed,
+      limitEvents,
+      finish: ({ code, signal, limitHit, events }) => {
+        // Read before the cgroup goes back: a limit the cgroup enforced is this exec's.
+        let hit = limitHit;
+        if (cgroup && !hit) {
+          if (events.oom > 0) hit = 'memory';
+          else if (events.pidsMax > 0 && code !== 0) hit = 'processes';
+        }
+        void cgroup?.release();
+        const audit = auditLog ? readAudit(auditLog) : undefined;
+        // bwrap reports a child killed by a signal as exit 128 + n: give the signal its name.
+        const bySignal = signal === null && code !== null && code > 128 && code < 128 + 65 ? signalName(code - 128) : null;
+        return {
+          exitCode: bySignal ? null : code,
+          signal: bySignal ?? signal,
+          limitHit: hit,
+          ...(audit ? { audit: audit.log, auditTruncated: audit.truncated } : {}),
+        };
+      },
+    });
+  }
+
+  /**
+   * `[unshare --mount --] /bin/sh enter.sh`, in cgroups of its own, waiting for its plan; under strace when the
+   * exec is audited. No host env reaches bwrap's pid 1 (/proc/1/environ, pitfall 2): enter.sh unsets its own.
+   */
+  private startLauncher(cg: CgroupLayout | null, launch: { memoryBytes: number; processes: number }, auditLog: string | null): Launcher {
+    const cgroup = cg ? acquireCgroup(cg, () => `${ownerTag()}-${randomBytes(4).toString('hex')}`, launch, this.owner) : null;
+    const env: Record<string, string> = { DG_CGROUP_PROCS: cgroup?.procsFiles().join('\n') ?? '' };
+    let argv = ['/bin/sh', ENTER];
+    let spawnAs = this.owner ?? {};
+    if (this.owner && INODE_CAPS) {
+      // Root until enter.sh has mounted the scratch dirs; it drops to the slot's uid before bwrap.
+      argv = ['/usr/bin/unshare', '--mount', '--propagation', 'private', '--', ...argv];
+      env.DG_UID = String(this.owner.uid);
+      spawnAs = {};
+    }
+    if (auditLog) {
       // strace sits outside everything the candidate can reach: its log is a host file, its process is in no
       // namespace of the sandbox. --seccomp-bpf stops only at traced syscalls (SANDBOX-NOTES.md §3); -xx prints
       // every string in hex, so a path can hold any byte without confusing the parser (strace-log.ts).
       // pdeathsig: if the worker dies, strace dies, and bwrap (--die-with-parent) with it.
-      mkdirSync(`${this.dir}.mnt`, { recursive: true });
-      auditLog = join(`${this.dir}.mnt`, `audit-${randomBytes(4).toString('hex')}.log`);
       if (this.owner && 'uid' in spawnAs) {
         // strace stays with the tool's uid; the traced command drops to the slot's.
         argv = ['/usr/bin/setpriv', '--reuid', String(this.owner.uid), '--regid', String(this.owner.gid), '--clear-groups', '--', ...argv];
@@ -216,96 +260,13 @@ class BwrapSession implements Session {
       }
       argv = ['/usr/bin/setpriv', '--pdeathsig', 'KILL', '--', STRACE, ...AUDIT_STRACE_ARGS, '-o', auditLog, '--', ...argv];
     }
-    // No host env reaches bwrap's pid 1 (/proc/1/environ, pitfall 2): enter.sh's own variables end at `env -i`.
-    const child = spawn(argv[0], argv.slice(1), {
-      env,
-      stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
-      ...spawnAs,
-    });
-    const args = child.stdio[4] as NodeJS.WritableStream;
-    args.on('error', () => {});
-    args.end(bw.map((a) => `${a}\0`).join(''));
-    const started = Date.now();
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    const chan: Buffer[] = [];
-    let outBytes = 0;
-    let chanBytes = 0;
-    let limitHit: LimitHit | null = null;
-    let aborted = false;
-    const kill = (why: LimitHit | null) => {
-      if (why && !limitHit) limitHit = why;
-      try {
-        child.kill('SIGKILL');
-      } catch {
-        /* already gone */
-      }
-    };
-    let timer = setTimeout(() => kill('timeout'), l.timeoutMs);
-    const onAbort = () => {
-      aborted = true;
-      kill(null);
-    };
-    req.signal?.addEventListener('abort', onAbort, { once: true });
-    const collect = (sink: Buffer[]) => (d: Buffer) => {
-      const room = l.outputBytes - outBytes;
-      if (room > 0) sink.push(d.subarray(0, room));
-      outBytes += d.length;
-      if (outBytes > l.outputBytes) kill('output');
-    };
-    child.stdout!.on('data', collect(out));
-    child.stderr!.on('data', collect(err));
-    const channel = child.stdio[3] as NodeJS.ReadableStream;
-    channel.on('data', (d: Buffer) => {
-      chanBytes += d.length;
-      if (chanBytes > CHANNEL_CAP) return kill('output');
-      chan.push(d);
-      req.onChannel?.(d);
-    });
-    channel.on('error', () => {});
-    child.stdin!.on('error', () => {});
-    child.stdin!.end(req.stdin ?? '');
-    const result = new Promise<ExecResult>((resolve, reject) => {
-      child.on('error', (e) => {
-        clearTimeout(timer);
-        reject(new DualGaugeError('DG_SANDBOX_FAILED', `cannot start the sandbox: ${e.message}`, { cause: e }));
-      });
-      child.on('close', (code, signal) => {
-        clearTimeout(timer);
-        req.signal?.removeEventListener('abort', onAbort);
-        // Read before the cgroup goes: per-case attribution compares these with the counts at the case's start.
-        const events = { oom: cgroup?.oomKills() ?? 0, pidsMax: cgroup?.pidsMaxEvents() ?? 0 };
-        if (cgroup && !limitHit) {
-          if (events.oom > 0) limitHit = 'memory';
-          else if (events.pidsMax > 0 && code !== 0) limitHit = 'processes';
-        }
-        void cgroup?.release();
-        const audit = auditLog ? readAudit(auditLog) : undefined;
-        // bwrap reports a child killed by a signal as exit 128 + n: give the signal its name.
-        const bySignal = signal === null && code !== null && code > 128 && code < 128 + 65 ? signalName(code - 128) : null;
-        resolve({
-          exitCode: bySignal ? null : code,
-          signal: bySignal ?? signal,
-          stdout: Buffer.concat(out),
-          stderr: Buffer.concat(err),
-          channel: Buffer.concat(chan),
-          limitHit,
-          limitEvents: events,
-          durationMs: Date.now() - started,
-          aborted,
-          ...(audit ? { audit: audit.log, auditTruncated: audit.truncated } : {}),
-        });
-      });
-    });
-    return {
-      result,
-      resetTimer(ms: number) {
-        clearTimeout(timer);
-        timer = setTimeout(() => kill('timeout'), ms);
-      },
-      kill: () => kill(null),
-      limitEvents: () => ({ oom: cgroup?.oomKills() ?? 0, pidsMax: cgroup?.pidsMaxEvents() ?? 0 }),
-    };
+    try {
+      const child = spawn(argv[0], argv.slice(1), { env, stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'], ...spawnAs });
+      return new Launcher(child, cgroup);
+    } catch (e) {
+      void cgroup?.release();
+      throw new DualGaugeError('DG_SANDBOX_FAILED', `cannot start the sandbox: ${(e as Error).message}`, { cause: e });
+    }
   }
 
   async close(): Promise<void> {

@@ -1,17 +1,23 @@
 #!/bin/sh
-# Enters a sandbox when DualGauge runs as root (bwrap.ts), started as `unshare --mount --propagation private --
-# /bin/sh enter.sh CMD...`, so this shell already has a private mount namespace. It runs as root because
-# mounting needs it:
-#   1. join the exec's cgroups (DG_CGROUP_PROCS, newline-separated cgroup.procs files), so nothing escapes
-#      accounting;
-#   2. mount the size- and inode-capped tmpfs dirs listed in the fstab file DG_FSTAB (one `mount -a`). bwrap has
-#      no inode option; these mounts exist only in this namespace, so the kernel drops them with the sandbox's
-#      last process: no host mount is ever left behind;
-#   3. drop to the worker slot's uid (DG_UID) and exec the rest with an empty env (`env -i`: bwrap's pid 1
-#      would otherwise show this env in /proc/1/environ).
+# A sandbox's launcher (launcher.ts, bwrap.ts), often started before its exec is known: as root
+# `unshare --mount --propagation private -- /bin/sh enter.sh`, so this shell has a private mount namespace;
+# otherwise `/bin/sh enter.sh` as the worker slot's uid (or the user's). It
+#   1. joins the exec's cgroups (DG_CGROUP_PROCS, newline-separated cgroup.procs files), so nothing escapes
+#      accounting; on cgroup v1 that write waits for an RCU grace period, which is why it happens ahead;
+#   2. waits for its plan: one line on stdin, written by bwrap.ts (every word quoted by shellQuote). The plan sets
+#      the rlimits (`ulimit`), mounts the size- and inode-capped tmpfs dirs of its fstab (one `mount -a`: bwrap has
+#      no inode option; the mounts exist only in this namespace, so the kernel drops them with the sandbox's last
+#      process) and sets the command (`set -- bwrap ...`). The rest of stdin is the command's;
+#   3. as root, drops to the slot's uid (DG_UID) and runs the command with an empty environment: bwrap's pid 1
+#      would otherwise show this shell's env in /proc/1/environ (dash exports PWD, so it is unset too).
+# End of stdin before a plan (the worker went away, or dismissed this standby) ends it.
 set -eu
 IFS='
 '
 for f in ${DG_CGROUP_PROCS:-}; do echo $$ > "$f"; done
-[ -z "${DG_FSTAB:-}" ] || /usr/bin/mount -a -T "$DG_FSTAB"
-exec /usr/bin/setpriv --reuid "$DG_UID" --regid "$DG_UID" --clear-groups -- /usr/bin/env -i "$@"
+uid=${DG_UID:-}
+unset DG_CGROUP_PROCS DG_UID PWD
+IFS= read -r plan || exit 0
+eval "$plan"
+[ -z "$uid" ] || exec /usr/bin/setpriv --reuid "$uid" --regid "$uid" --clear-groups -- "$@"
+exec "$@"

@@ -1,0 +1,112 @@
+/**
+ * Sandbox launchers, started ahead of their exec. A launcher is `[unshare --mount --] /bin/sh enter.sh` that
+ * has joined its exec's cgroups and waits on stdin for its plan (one line: rlimits, mounts, the bwrap command).
+ *
+ * Why ahead: on cgroup v1 a write to cgroup.procs waits for an RCU grace period (~13 ms on these machines, more
+ * than bwrap itself; docs/sandbox.md "Cost"), and the shell and `unshare` cost ~3 ms more. A worker runs its
+ * execs one after another with the same limits, so when an exec ends the next one's launcher starts at once
+ * (a standby), and the next exec only writes its plan. The wait is hidden, not removed: it costs no CPU.
+ */
+import type { ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
+import { DualGaugeError } from '../errors.js';
+import type { ExecCgroup } from './cgroup.js';
+
+export interface LauncherEnd {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export class Launcher {
+  /** Settles once the process has closed every stdio pipe, even before an exec took the launcher. */
+  readonly closed: Promise<LauncherEnd>;
+  private ended = false;
+
+  constructor(
+    readonly child: ChildProcess,
+    /** The cgroups it joined; released by the exec that takes it (or by dispose). */
+    readonly cgroup: ExecCgroup | null,
+  ) {
+    this.closed = new Promise((resolve, reject) => {
+      child.once('error', (e) => {
+        this.ended = true;
+        reject(new DualGaugeError('DG_SANDBOX_FAILED', `cannot start the sandbox: ${e.message}`, { cause: e }));
+      });
+      child.once('close', (code, signal) => {
+        this.ended = true;
+        resolve({ code, signal });
+      });
+    });
+    // A standby that fails before an exec takes it is replaced, not reported: nothing may wait on it yet.
+    this.closed.catch(() => {});
+    for (const s of child.stdio) s?.on('error', () => {});
+  }
+
+  get usable(): boolean {
+    return !this.ended && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** A waiting standby must not keep its worker alive; an exec's launcher must. */
+  keepAlive(on: boolean): void {
+    const how = on ? 'ref' : 'unref';
+    this.child[how]();
+    for (const s of this.child.stdio) (s as Socket | null)?.[how]?.();
+  }
+
+  /** Start the exec: the plan line, then the command's stdin. */
+  start(plan: string, stdin: string | Buffer | undefined): void {
+    this.child.stdin!.write(`${plan}\n`);
+    this.child.stdin!.end(stdin ?? '');
+  }
+
+  /** A standby no exec will take: stop it and give its cgroups back once it is gone. */
+  dispose(): void {
+    try {
+      this.child.kill('SIGKILL');
+    } catch {
+      /* gone already */
+    }
+    void this.closed.catch(() => null).then(() => this.cgroup?.release());
+  }
+}
+
+/** The one waiting standby per launch key (the cgroup limits and uid it was started for). */
+const standbys = new Map<string, Launcher>();
+
+/** The standby for this key if one waits, else a launcher started now. */
+export function takeLauncher(key: string, start: () => Launcher): Launcher {
+  const waiting = standbys.get(key);
+  standbys.delete(key);
+  if (waiting?.usable) {
+    waiting.keepAlive(true);
+    return waiting;
+  }
+  waiting?.dispose();
+  return start();
+}
+
+/**
+ * Start the next exec's launcher now, unless one already waits. Never throws: if it cannot start, the next
+ * exec starts its own and reports why.
+ */
+export function prepareLauncher(key: string, start: () => Launcher): void {
+  if (standbys.get(key)?.usable) return;
+  standbys.get(key)?.dispose();
+  standbys.delete(key);
+  try {
+    const next = start();
+    next.keepAlive(false);
+    standbys.set(key, next);
+  } catch {
+    /* the next exec starts its own */
+  }
+}
+
+/** `'…'` for /bin/sh; the plan is eval'd by enter.sh, so every word goes through here. */
+export function shellQuote(word: string): string {
+  if (/[\n\0]/.test(word)) {
+    // enter.sh reads the plan as one line; our own argv never holds these, so this is a bug, not input.
+    throw new DualGaugeError('DG_INTERNAL', `a sandbox argument holds a newline or NUL: ${JSON.stringify(word)}`);
+  }
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,123 @@
+/**
+ * Sandbox launchers started ahead of their exec (plugin/sandbox/launcher.ts, enter.sh): the plan's quoting, the
+ * standby hand-over, and that a waiting standby neither outlives nor holds up its worker. Real processes.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { DEFAULT_LIMITS } from '../../plugin/config/types.js';
+import { detectCgroups } from '../../plugin/sandbox/cgroup.js';
+import { BwrapSandbox } from '../../plugin/sandbox/bwrap.js';
+import { Launcher, prepareLauncher, shellQuote, takeLauncher } from '../../plugin/sandbox/launcher.js';
+import { packageFile } from '../../plugin/paths.js';
+
+const ENTER = packageFile('plugin/sandbox/enter.sh');
+const REPO = join(import.meta.dirname, '../..');
+
+/** enter.sh as an unprivileged-style launcher: no cgroups, no uid drop. */
+const startPlain = () => new Launcher(spawn('/bin/sh', [ENTER], { env: { DG_CGROUP_PROCS: '' }, stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'] }), null);
+
+async function output(l: Launcher): Promise<{ out: string; code: number | null }> {
+  const chunks: Buffer[] = [];
+  l.child.stdout!.on('data', (d: Buffer) => chunks.push(d));
+  const { code } = await l.closed;
+  return { out: Buffer.concat(chunks).toString(), code };
+}
+
+async function until(ok: () => boolean, ms = 5000): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 20))) if (ok()) return true;
+  return ok();
+}
+
+/** Children of this process that run enter.sh (a waiting launcher is exactly that). */
+function waitingLaunchers(): number[] {
+  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map(Number).filter((pid) => {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      return Number(/PPid:\s+(\d+)/.exec(status)?.[1]) === process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('enter.sh');
+    } catch {
+      return false;
+    }
+  });
+}
+
+describe('the plan', () => {
+  test('every word reaches the command unchanged through enter.sh eval', async () => {
+    const words = ['/usr/bin/printf', '%s|', `it's`, 'a b', '$HOME', '`id`', '\\n', '"q"', '*', '', '--'];
+    const l = startPlain();
+    l.start(`set -- ${words.map(shellQuote).join(' ')}`, '');
+    const { out, code } = await output(l);
+    expect(code).toBe(0);
+    expect(out).toBe(words.slice(2).map((w) => `${w}|`).join(''));
+  });
+
+  test('a newline in a word is a bug, reported, never a broken plan', () => {
+    expect(() => shellQuote('a\nb')).toThrow(/newline/);
+  });
+
+  test('the command gets the rest of stdin and an empty environment', async () => {
+    const cat = startPlain();
+    cat.start('set -- /bin/cat', 'first line\nsecond line\n');
+    expect((await output(cat)).out).toBe('first line\nsecond line\n');
+    const env = startPlain();
+    env.start('set -- /usr/bin/env', '');
+    expect(await output(env)).toEqual({ out: '', code: 0 });
+  });
+});
+
+describe('standbys', () => {
+  test('an exec takes the waiting standby; a dead one is replaced', async () => {
+    let started = 0;
+    const start = () => {
+      started++;
+      return startPlain();
+    };
+    prepareLauncher('k1', start);
+    expect(started).toBe(1);
+    prepareLauncher('k1', start); // one waits per key
+    expect(started).toBe(1);
+    const taken = takeLauncher('k1', start);
+    expect(started).toBe(1);
+    taken.start('set -- /bin/true', '');
+    expect((await taken.closed).code).toBe(0);
+
+    prepareLauncher('k2', start);
+    const dead = takeLauncher('k2', start);
+    expect(started).toBe(2);
+    dead.child.kill('SIGKILL');
+    await dead.closed;
+    prepareLauncher('k2', start);
+    const standby = takeLauncher('k2', start);
+    expect(started).toBe(3);
+    standby.child.kill('SIGKILL');
+    await standby.closed;
+  });
+
+  test('a waiting standby does not keep its process alive, and ends with it', async () => {
+    const marker = `dg-standby-${process.pid}-${Date.now()}`;
+    const script = `
+      import { spawn } from 'node:child_process';
+      const { Launcher, prepareLauncher } = await import(${JSON.stringify(join(REPO, 'dist/plugin/sandbox/launcher.js'))});
+      prepareLauncher('k', () => new Launcher(spawn('/bin/sh', [${JSON.stringify(ENTER)}, '${marker}'], { env: {}, stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'] }), null));`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+    expect(run.status).toBe(0);
+    // The standby reads end-of-stdin once its worker has exited, and ends.
+    expect(await until(() => spawnSync('/usr/bin/pgrep', ['-f', marker]).status === 1)).toBe(true);
+  });
+
+  test.runIf(process.getuid?.() === 0 && detectCgroups())('bubblewrap: the next exec\'s launcher waits in its cgroup while an exec runs, and is used', async () => {
+    const sandbox = new BwrapSandbox();
+    const session = sandbox.openSession();
+    const exec = () => session.exec({ argv: ['/usr/bin/true'], cwd: '/sbx', env: {}, limits: DEFAULT_LIMITS }).result;
+    expect((await exec()).exitCode).toBe(0);
+    const waiting = waitingLaunchers();
+    expect(waiting).toHaveLength(1);
+    expect(await until(() => /dualgauge-/.test(readFileSync(`/proc/${waiting[0]}/cgroup`, 'utf8')))).toBe(true);
+    expect((await exec()).exitCode).toBe(0);
+    const next = waitingLaunchers();
+    expect(next).toHaveLength(1);
+    expect(next[0]).not.toBe(waiting[0]);
+    await session.close();
+  });
+});
