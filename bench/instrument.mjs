@@ -16,6 +16,7 @@ const { getLanguage } = await dist('languages/index.js');
 const { runCandidate } = await dist('languages/run-candidate.js');
 const { buildCandidate } = await dist('languages/build-candidate.js');
 const { BwrapSandbox } = await dist('sandbox/bwrap.js');
+const { dismissStandbys } = await dist('sandbox/launcher.js');
 const { limitsFor } = await dist('runtime/execute.js');
 const { loadTask } = await dist('spec/load-task.js');
 const { interfaceFor } = await dist('spec/task.js');
@@ -145,7 +146,15 @@ function cpuAccount() {
     ms: () => Number(readFileSync(join(dir, 'cpuacct.usage'), 'utf8')) / 1e6,
     close() {
       writeFileSync(join(root, 'cgroup.procs'), String(process.pid));
-      rmdirSync(dir);
+      // Killed children (dismissed standbys) leave the cgroup a moment after the kill.
+      for (let tries = 0; ; tries++) {
+        try {
+          return rmdirSync(dir);
+        } catch (e) {
+          if (e.code !== 'EBUSY' || tries >= 40) throw e;
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+        }
+      }
     },
   };
 }
@@ -168,6 +177,8 @@ export async function measureInstrumentation({ languages, counts, reps, log }) {
   try {
     for (const name of languages) results[name] = await measureLanguage(getLanguage(name), counts, reps, sandboxes, cpu, log);
   } finally {
+    // The next exec's launcher waits in our cpuacct cgroup (a child of ours): it must go before the cgroup can.
+    dismissStandbys();
     cpu?.close();
   }
   return results;

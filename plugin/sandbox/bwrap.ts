@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { DualGaugeError } from '../errors.js';
 import { acquireCgroup, detectCgroups, type CgroupLayout } from './cgroup.js';
 import { watchExec } from './exec-watch.js';
-import { Launcher, prepareLauncher, shellQuote, takeLauncher } from './launcher.js';
+import { Launcher, prepareLauncher, shellQuote, takeLauncher, type LaunchSpec } from './launcher.js';
 import { workerSandboxMechanisms } from './mechanisms.js';
 import { ownerTag, ownScratchDir } from './scratch.js';
 import { packageFile } from '../paths.js';
@@ -144,6 +144,22 @@ class BwrapSession implements Session {
     if (req.audit) checkStrace();
     const l = req.limits;
     const cg = detectCgroups();
+    const scratch = { bytes: mib(Math.max(l.diskMb, 1)), inodes: l.diskInodes };
+    // /dev is bwrap's own tmpfs, writable and unbounded: it goes read-only below, with a capped /dev/shm.
+    const tmpfs = [{ at: '/tmp', ...scratch }, { at: '/dev/shm', ...scratch }, ...(req.tmpfs ?? [])].map((t) => ({ ...t, inodes: t.inodes ?? l.diskInodes }));
+    const launch: LaunchSpec = { memoryBytes: mib(l.memoryMb), processes: l.processes, tmpfs: this.owner && INODE_CAPS ? tmpfs : [] };
+    // Launchers are interchangeable when their cgroup limits and ready-made scratch mounts are.
+    const key = JSON.stringify([launch.memoryBytes, launch.processes, launch.tmpfs.map((t) => [t.bytes, t.inodes])]);
+    let auditLog: string | null = null;
+    let launcher: Launcher;
+    if (req.audit) {
+      mkdirSync(`${this.dir}.mnt`, { recursive: true });
+      auditLog = join(`${this.dir}.mnt`, `audit-${randomBytes(4).toString('hex')}.log`);
+      launcher = this.startLauncher(cg, launch, auditLog);
+    } else {
+      launcher = takeLauncher(key, () => this.startLauncher(cg, launch, null));
+    }
+
     const bw = [
       '--unshare-all', '--unshare-user', '--uid', '65534', '--gid', '65534',
       '--die-with-parent', '--new-session', '--disable-userns', '--hostname', 'sbx',
@@ -154,59 +170,31 @@ class BwrapSession implements Session {
       '--proc', '/proc', '--ro-bind', '/proc/sys', '/proc/sys', '--dev', '/dev',
       '--ro-bind', this.dir, '/sbx',
     ];
-    const scratch = { bytes: mib(Math.max(l.diskMb, 1)), inodes: l.diskInodes };
-    // /dev is bwrap's own tmpfs, writable and unbounded: it goes read-only below, with a capped /dev/shm.
-    const tmpfs = [{ at: '/tmp', ...scratch }, { at: '/dev/shm', ...scratch }, ...(req.tmpfs ?? [])];
-    const hostMounts: string[] = [];
     for (const [i, t] of tmpfs.entries()) {
-      if (this.owner && INODE_CAPS) {
-        // Mounted by enter.sh in the sandbox's own mount namespace (bwrap has no inode option), then bound in.
-        const dir = join(`${this.dir}.mnt`, String(i));
-        mkdirSync(dir, { recursive: true });
-        hostMounts.push(`dualgauge-scratch ${dir} tmpfs size=${t.bytes},nr_inodes=${t.inodes ?? l.diskInodes},mode=0755,uid=${this.owner.uid},gid=${this.owner.gid},nosuid,nodev 0 0`);
-        bw.push('--bind', dir, t.at);
-      } else {
-        bw.push('--size', String(t.bytes), '--tmpfs', t.at);
-      }
+      // As root the launcher has mounted them, inode-capped, in its own mount namespace (bwrap has no inode option).
+      if (launcher.mounts.length) bw.push('--bind', launcher.mounts[i], t.at);
+      else bw.push('--size', String(t.bytes), '--tmpfs', t.at);
     }
     for (const m of req.mounts ?? []) bw.push(m.writable ? '--bind' : '--ro-bind', m.host, m.at);
     bw.push('--remount-ro', '/dev', '--chdir', req.cwd, '--remount-ro', '/', '--clearenv');
     for (const [k, v] of Object.entries(req.env)) bw.push('--setenv', k, v);
 
     // The plan enter.sh runs: rlimits (with a pids cgroup, the cgroup enforces the process limit and tells which
-    // case hit it; the rlimit is a backstop), the scratch mounts, then bwrap. bwrap's options go through fd 4
-    // (`--args`), not argv: bwrap is the sandbox's pid 1, and /proc/1/cmdline would show the host's scratch paths.
+    // case hit it; the rlimit is a backstop), then bwrap. bwrap's options go through fd 4 (`--args`), not argv:
+    // bwrap is the sandbox's pid 1, and /proc/1/cmdline would show the host's scratch paths.
     const plan = [
       `ulimit -t ${l.cpuS + 1}`, `ulimit -S -t ${l.cpuS}`, `ulimit -n ${l.openFiles}`,
       `ulimit -f ${mib(Math.max(l.diskMb, 1)) / 512}`, 'ulimit -c 0', `ulimit -p ${cg?.pidsRoot ? l.processes * 4 : l.processes}`,
     ];
     if (!cg?.memoryRoot) plan.push(`ulimit -v ${(l.memoryMb + 256) * 1024}`);
-    if (hostMounts.length) {
-      // One fstab, one `mount -a`: a mount(8) process per tmpfs would cost ~3 ms each.
-      const fstab = join(`${this.dir}.mnt`, `fstab-${randomBytes(4).toString('hex')}`);
-      writeFileSync(fstab, hostMounts.join('\n') + '\n', { mode: 0o600 });
-      plan.push(`/usr/bin/mount -a -T ${shellQuote(fstab)}`);
-    }
     plan.push(`set -- ${[BWRAP, '--args', '4', '--', ...req.argv].map(shellQuote).join(' ')}`);
 
-    const launch = { memoryBytes: mib(l.memoryMb), processes: l.processes };
-    const key = `${launch.memoryBytes}/${launch.processes}`;
-    let auditLog: string | null = null;
-    let launcher: Launcher;
-    if (req.audit) {
-      mkdirSync(`${this.dir}.mnt`, { recursive: true });
-      auditLog = join(`${this.dir}.mnt`, `audit-${randomBytes(4).toString('hex')}.log`);
-      launcher = this.startLauncher(cg, launch, auditLog);
-    } else {
-      launcher = takeLauncher(key, () => this.startLauncher(cg, launch, null));
-    }
     const cgroup = launcher.cgroup;
     cgroup?.begin();
     const child = launcher.child;
-    const args = child.stdio[4] as NodeJS.WritableStream;
-    args.end(bw.map((a) => `${a}\0`).join(''));
+    (child.stdio[4] as NodeJS.WritableStream).end(bw.map((a) => `${a}\0`).join(''));
     launcher.start(plan.join('; '), req.stdin);
-    // The next exec with these limits finds its launcher waiting, the cgroup join done while this one runs.
+    // The next exec with these limits finds its launcher waiting, its slow start done while this one runs.
     if (!req.audit) prepareLauncher(key, () => this.startLauncher(cg, launch, null));
     const limitEvents = () => ({ oom: cgroup?.oomKills() ?? 0, pidsMax: cgroup?.pidsMaxEvents() ?? 0 });
     return watchExec(child, req, {
@@ -219,7 +207,7 @@ class BwrapSession implements Session {
           if (events.oom > 0) hit = 'memory';
           else if (events.pidsMax > 0 && code !== 0) hit = 'processes';
         }
-        void cgroup?.release();
+        launcher.release();
         const audit = auditLog ? readAudit(auditLog) : undefined;
         // bwrap reports a child killed by a signal as exit 128 + n: give the signal its name.
         const bySignal = signal === null && code !== null && code > 128 && code < 128 + 65 ? signalName(code - 128) : null;
@@ -234,18 +222,31 @@ class BwrapSession implements Session {
   }
 
   /**
-   * `[unshare --mount --] /bin/sh enter.sh`, in cgroups of its own, waiting for its plan; under strace when the
-   * exec is audited. No host env reaches bwrap's pid 1 (/proc/1/environ, pitfall 2): enter.sh unsets its own.
+   * enter.sh, in cgroups of its own and, as root, in a mount namespace of its own (`unshare`) with the scratch
+   * tmpfs dirs mounted, waiting for its plan as the slot's uid; under strace when the exec is audited. No host
+   * env reaches bwrap's pid 1 (/proc/1/environ, pitfall 2): enter.sh unsets its own.
    */
-  private startLauncher(cg: CgroupLayout | null, launch: { memoryBytes: number; processes: number }, auditLog: string | null): Launcher {
+  private startLauncher(cg: CgroupLayout | null, launch: LaunchSpec, auditLog: string | null): Launcher {
     const cgroup = cg ? acquireCgroup(cg, () => `${ownerTag()}-${randomBytes(4).toString('hex')}`, launch, this.owner) : null;
     const env: Record<string, string> = { DG_CGROUP_PROCS: cgroup?.procsFiles().join('\n') ?? '' };
     let argv = ['/bin/sh', ENTER];
     let spawnAs = this.owner ?? {};
+    let dir: string | null = null;
+    const mounts: string[] = [];
     if (this.owner && INODE_CAPS) {
-      // Root until enter.sh has mounted the scratch dirs; it drops to the slot's uid before bwrap.
+      // Root until enter.sh has mounted the scratch dirs (one fstab, one `mount -a`); it drops to the slot's uid
+      // before it waits for the plan.
+      dir = mkdtempSync(join(ownScratchDir(), 'launch-'));
+      // bwrap, already the slot's uid, binds the mounts from here.
+      chmodSync(dir, 0o755);
+      const fstab = launch.tmpfs.map((t, i) => {
+        mounts.push(join(dir!, String(i)));
+        mkdirSync(mounts[i]);
+        return `dualgauge-scratch ${mounts[i]} tmpfs size=${t.bytes},nr_inodes=${t.inodes},mode=0755,uid=${this.owner!.uid},gid=${this.owner!.gid},nosuid,nodev 0 0\n`;
+      });
+      writeFileSync(join(dir, 'fstab'), fstab.join(''), { mode: 0o600 });
       argv = ['/usr/bin/unshare', '--mount', '--propagation', 'private', '--', ...argv];
-      env.DG_UID = String(this.owner.uid);
+      Object.assign(env, { DG_UID: String(this.owner.uid), DG_FSTAB: join(dir, 'fstab') });
       spawnAs = {};
     }
     if (auditLog) {
@@ -262,9 +263,10 @@ class BwrapSession implements Session {
     }
     try {
       const child = spawn(argv[0], argv.slice(1), { env, stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'], ...spawnAs });
-      return new Launcher(child, cgroup);
+      return new Launcher(child, cgroup, mounts, dir);
     } catch (e) {
       void cgroup?.release();
+      if (dir) rmSync(dir, { recursive: true, force: true });
       throw new DualGaugeError('DG_SANDBOX_FAILED', `cannot start the sandbox: ${(e as Error).message}`, { cause: e });
     }
   }

@@ -1,23 +1,23 @@
 #!/bin/sh
-# A sandbox's launcher (launcher.ts, bwrap.ts), often started before its exec is known: as root
+# A sandbox's launcher (launcher.ts, bwrap.ts), usually started before its exec is known: as root
 # `unshare --mount --propagation private -- /bin/sh enter.sh`, so this shell has a private mount namespace;
 # otherwise `/bin/sh enter.sh` as the worker slot's uid (or the user's). It
 #   1. joins the exec's cgroups (DG_CGROUP_PROCS, newline-separated cgroup.procs files), so nothing escapes
 #      accounting; on cgroup v1 that write waits for an RCU grace period, which is why it happens ahead;
-#   2. waits for its plan: one line on stdin, written by bwrap.ts (every word quoted by shellQuote). The plan sets
-#      the rlimits (`ulimit`), mounts the size- and inode-capped tmpfs dirs of its fstab (one `mount -a`: bwrap has
-#      no inode option; the mounts exist only in this namespace, so the kernel drops them with the sandbox's last
-#      process) and sets the command (`set -- bwrap ...`). The rest of stdin is the command's;
-#   3. as root, drops to the slot's uid (DG_UID) and runs the command with an empty environment: bwrap's pid 1
-#      would otherwise show this shell's env in /proc/1/environ (dash exports PWD, so it is unset too).
+#   2. as root, mounts the size- and inode-capped scratch tmpfs dirs of the fstab DG_FSTAB (one `mount -a`: bwrap
+#      has no inode option; the mounts exist only in this namespace, so the kernel drops them with the sandbox's
+#      last process), then drops to the slot's uid (DG_UID);
+#   3. waits for its plan: one line on stdin, written by bwrap.ts, every word quoted by shellQuote. The plan sets
+#      the rlimits (`ulimit`) and the command (`set -- bwrap ...`); the rest of stdin is the command's. It runs
+#      with an empty environment: bwrap's pid 1 would show this shell's in /proc/1/environ (dash exports PWD).
 # End of stdin before a plan (the worker went away, or dismissed this standby) ends it.
 set -eu
 IFS='
 '
 for f in ${DG_CGROUP_PROCS:-}; do echo $$ > "$f"; done
+[ -z "${DG_FSTAB:-}" ] || /usr/bin/mount -a -T "$DG_FSTAB"
 uid=${DG_UID:-}
-unset DG_CGROUP_PROCS DG_UID PWD
-IFS= read -r plan || exit 0
-eval "$plan"
-[ -z "$uid" ] || exec /usr/bin/setpriv --reuid "$uid" --regid "$uid" --clear-groups -- "$@"
-exec "$@"
+unset DG_CGROUP_PROCS DG_FSTAB DG_UID PWD
+wait_for_plan='unset PWD; IFS= read -r plan || exit 0; eval "$plan"; exec "$@"'
+[ -z "$uid" ] || exec /usr/bin/setpriv --reuid "$uid" --regid "$uid" --clear-groups -- /bin/sh -euc "$wait_for_plan"
+eval "$wait_for_plan"

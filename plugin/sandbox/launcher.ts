@@ -1,16 +1,25 @@
 /**
- * Sandbox launchers, started ahead of their exec. A launcher is `[unshare --mount --] /bin/sh enter.sh` that
- * has joined its exec's cgroups and waits on stdin for its plan (one line: rlimits, mounts, the bwrap command).
+ * Sandbox launchers, started ahead of their exec. A launcher is enter.sh: it has joined its exec's cgroups, and as
+ * root it has made a mount namespace of its own (`unshare`), mounted the exec's inode-capped scratch tmpfs dirs
+ * and dropped to the worker slot's uid. It waits on stdin for its plan (one line: rlimits and the bwrap command).
  *
  * Why ahead: on cgroup v1 a write to cgroup.procs waits for an RCU grace period (~13 ms on these machines, more
- * than bwrap itself; docs/sandbox.md "Cost"), and the shell and `unshare` cost ~3 ms more. A worker runs its
- * execs one after another with the same limits, so when an exec ends the next one's launcher starts at once
- * (a standby), and the next exec only writes its plan. The wait is hidden, not removed: it costs no CPU.
+ * than bwrap itself; docs/sandbox.md "Cost"), and unshare, mount(8) and setpriv cost ~8 ms more. A worker runs
+ * its execs one after another with the same limits, so when an exec starts the next one's launcher starts too (a
+ * standby), and the next exec only writes its plan. Most of that time is waiting, hidden rather than saved.
  */
 import type { ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { DualGaugeError } from '../errors.js';
 import type { ExecCgroup } from './cgroup.js';
+
+/** What a launcher is made for: its cgroup limits and the scratch tmpfs dirs it mounts (as root). */
+export interface LaunchSpec {
+  memoryBytes: number;
+  processes: number;
+  tmpfs: { bytes: number; inodes: number }[];
+}
 
 export interface LauncherEnd {
   code: number | null;
@@ -26,6 +35,10 @@ export class Launcher {
     readonly child: ChildProcess,
     /** The cgroups it joined; released by the exec that takes it (or by dispose). */
     readonly cgroup: ExecCgroup | null,
+    /** Host dirs of the scratch tmpfs it mounted, in LaunchSpec order (in its mount namespace only). */
+    readonly mounts: string[] = [],
+    /** The host dir holding them, removed with the launcher. */
+    private readonly dir: string | null = null,
   ) {
     this.closed = new Promise((resolve, reject) => {
       child.once('error', (e) => {
@@ -59,14 +72,22 @@ export class Launcher {
     this.child.stdin!.end(stdin ?? '');
   }
 
-  /** A standby no exec will take: stop it and give its cgroups back once it is gone. */
+  /** Once it has closed: its cgroups go back to the idle list (or away), its mount dirs away. */
+  release(): void {
+    void this.closed.catch(() => null).then(() => {
+      void this.cgroup?.release();
+      if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    });
+  }
+
+  /** A standby no exec will take: stop it and release it. */
   dispose(): void {
     try {
       this.child.kill('SIGKILL');
     } catch {
       /* gone already */
     }
-    void this.closed.catch(() => null).then(() => this.cgroup?.release());
+    this.release();
   }
 }
 
@@ -100,6 +121,12 @@ export function prepareLauncher(key: string, start: () => Launcher): void {
   } catch {
     /* the next exec starts its own */
   }
+}
+
+/** Stop every waiting standby (a benchmark that accounts its descendants' CPU time, tests). */
+export function dismissStandbys(): void {
+  for (const s of standbys.values()) s.dispose();
+  standbys.clear();
 }
 
 /** `'…'` for /bin/sh; the plan is eval'd by enter.sh, so every word goes through here. */

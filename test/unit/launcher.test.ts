@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { DEFAULT_LIMITS } from '../../plugin/config/types.js';
 import { detectCgroups } from '../../plugin/sandbox/cgroup.js';
-import { BwrapSandbox } from '../../plugin/sandbox/bwrap.js';
+import { BwrapSandbox, INODE_CAPS, slotUid } from '../../plugin/sandbox/bwrap.js';
 import { Launcher, prepareLauncher, shellQuote, takeLauncher } from '../../plugin/sandbox/launcher.js';
 import { packageFile } from '../../plugin/paths.js';
 
@@ -30,12 +30,12 @@ async function until(ok: () => boolean, ms = 5000): Promise<boolean> {
   return ok();
 }
 
-/** Children of this process that run enter.sh (a waiting launcher is exactly that). */
+/** Children of this process that run enter.sh, or its wait for the plan once it has dropped to the slot's uid. */
 function waitingLaunchers(): number[] {
   return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map(Number).filter((pid) => {
     try {
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-      return Number(/PPid:\s+(\d+)/.exec(status)?.[1]) === process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('enter.sh');
+      return Number(/PPid:\s+(\d+)/.exec(status)?.[1]) === process.pid && /enter\.sh|read -r plan/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
     } catch {
       return false;
     }
@@ -114,6 +114,12 @@ describe('standbys', () => {
     const waiting = waitingLaunchers();
     expect(waiting).toHaveLength(1);
     expect(await until(() => /dualgauge-/.test(readFileSync(`/proc/${waiting[0]}/cgroup`, 'utf8')))).toBe(true);
+    if (INODE_CAPS) {
+      // Ahead of the exec it has also mounted the capped scratch dirs and dropped to the slot's uid.
+      const slot = slotUid()!.uid;
+      expect(await until(() => new RegExp(`^Uid:\\s+${slot}\\s`, 'm').test(readFileSync(`/proc/${waiting[0]}/status`, 'utf8')))).toBe(true);
+      expect(readFileSync(`/proc/${waiting[0]}/mountinfo`, 'utf8').match(/ tmpfs dualgauge-scratch .*nr_inodes=/g)?.length).toBe(2);
+    }
     expect((await exec()).exitCode).toBe(0);
     const next = waitingLaunchers();
     expect(next).toHaveLength(1);
