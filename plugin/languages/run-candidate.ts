@@ -39,7 +39,11 @@ export interface CaseRun {
   cpuMs: number;
   wallMs: number;
   events: Record<string, unknown>[];
-  lines: number[];
+  /**
+   * Lines of the candidate's main file this case executed; null when the harness reports them after the last
+   * case (C++: one gcov run per process) and the process ended before it could.
+   */
+  lines: number[] | null;
   files: Record<string, { exists: boolean; mode?: string; size?: number; symlink?: boolean; content?: { $bytes: string } }>;
   /** Audit mode: the syscall-level record of this case, from outside the candidate's process. */
   audit?: CaseAudit;
@@ -281,6 +285,12 @@ async function runOnce(req: RunRequest, cases: HarnessCase[], layout: CandidateL
           }
           current = null;
           return;
+        case 'coverage': {
+          // Lines of cases this process ran, for a harness that reports them after the last case (C++).
+          const byCase = (toPlain(msg.cases) ?? {}) as Record<string, unknown>;
+          for (const d of done) if (d.lines === null && Array.isArray(byCase[d.id])) d.lines = numbersOf(byCase[d.id]);
+          return;
+        }
         case 'build-failed':
         case 'startup-failed':
           sampleFailure = { outcome: msg.t, message: String((msg.error as { message?: string })?.message ?? msg.t), detail: toPlain(msg.error) };
@@ -357,6 +367,11 @@ function killCause(res: ExecResult, before: { oom: number; pidsMax: number }, cp
   return res.signal === 'SIGXCPU' || (res.signal === 'SIGKILL' && res.durationMs >= cpuS * 1000) ? 'timeout' : 'crash';
 }
 
+/** Line numbers from the (untrusted) channel: anything else is dropped. */
+function numbersOf(v: unknown): number[] {
+  return Array.isArray(v) ? v.filter((l): l is number => Number.isInteger(l)) : [];
+}
+
 function toCaseRun(msg: Record<string, unknown>, outputCap: number): CaseRun {
   const p = toPlain({ ...msg, result: null }) as Record<string, any>;
   return {
@@ -372,7 +387,7 @@ function toCaseRun(msg: Record<string, unknown>, outputCap: number): CaseRun {
     cpuMs: p.cpu_ms ?? 0,
     wallMs: p.wall_ms ?? 0,
     events: p.events ?? [],
-    lines: p.lines ?? [],
+    lines: p.lines === null ? null : numbersOf(p.lines),
     files: p.files ?? {},
   };
 }

@@ -184,7 +184,8 @@ export class SampleSuite {
 }
 
 /** Per-case line coverage of the candidate's main file, with the denominator where the harness reports it. */
-function coverageOf(run: CaseRun, executable: number[] | undefined): { lines: number[]; executable: number[] | null; ratio: number | null } {
+function coverageOf(run: CaseRun, executable: number[] | undefined): { lines: number[]; executable: number[] | null; ratio: number | null } | null {
+  if (run.lines === null) return null;
   const all = executable ?? null;
   const ran = all ? run.lines.filter((l) => all.includes(l)).length : 0;
   return { lines: run.lines, executable: all, ratio: all && all.length ? Math.round((ran / all.length) * 1000) / 1000 : null };

@@ -115,7 +115,7 @@ function coverage(task: Task, lang: LanguageName, run: CandidateRun, source: str
     if (m) excused.push({ line: l, reason: m[1].trim() });
     return !m;
   });
-  const hit = new Set(Object.values(run.cases).flatMap((c) => c.lines));
+  const hit = new Set(Object.values(run.cases).flatMap((c) => c.lines ?? []));
   const missing = counted.filter((l) => !hit.has(l));
   return { covered: counted.length - missing.length, total: counted.length, missing, excused };
 }

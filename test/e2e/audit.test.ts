@@ -58,6 +58,20 @@ describe.each(LANGUAGES)('%s', (language) => {
     expect(coverage.ratio).toBeCloseTo(coverage.lines.length / coverage.executable.length, 2);
   });
 
+  test('coverage is per case: a case that returns early covers fewer lines than one run in the same process', () => {
+    const cov = (id: string) => (readEvidence(project, line(language, 2, id)!.runId, line(language, 2, id)!.evidenceRef!) as { coverage: { lines: number[] } }).coverage.lines;
+    // `plain` reads the note; `covert-trace` (not audited, so the same harness process) stops at the name check.
+    const plain = cov('plain');
+    const early = cov('covert-trace');
+    const ext = { python: 'py', javascript: 'js', cpp: 'cpp' }[language];
+    const source = project.read(`runs/covert/covert-read/${language}/2.${ext}`).split('\n');
+    const readLine = source.findIndex((l) => /open\(|ifstream|readFileSync/.test(l)) + 1;
+    expect(readLine).toBeGreaterThan(0);
+    expect(plain).toContain(readLine);
+    expect(early).not.toContain(readLine);
+    expect(early.length).toBeGreaterThan(0);
+  });
+
   test('only the security cases with audit detectors were audited (audit: auto); the functional case was not', () => {
     const evidence = (id: string) => readEvidence(project, line(language, 2, id)!.runId, line(language, 2, id)!.evidenceRef!) as { run: { audit?: { status: string } } };
     expect(evidence('plain').run.audit).toBeUndefined();
