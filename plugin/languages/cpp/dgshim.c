@@ -342,8 +342,9 @@ static const char *access_of_mode(const char *mode) {
   return mode && strpbrk(mode, "wax+") ? "write" : "read";
 }
 
-/* Record a file event; returns its index (for `ok`) or -1. Caller has checked tracing(). */
-static int file_event(const char *type, int dirfd, const char *path, const char *access, void *ra) {
+/* Record a file event; returns its handle (for `ok`) or -1. Caller has checked tracing(). `create` < 0: the
+   event is not an open, so it has no `create`/`exclusive` fields. */
+static int path_event(const char *type, int dirfd, const char *path, const char *access, int create, int exclusive, void *ra) {
   if (!path || !from_runtime(ra)) return -1;
   depth++;
   char *resolved = resolve_path(dirfd, path);
@@ -352,9 +353,30 @@ static int file_event(const char *type, int dirfd, const char *path, const char 
   field(idx, "path", v_own(resolved));
   field(idx, "raw", v_str(path));
   field(idx, "access", v_str(access));
+  if (create >= 0) {
+    field(idx, "create", v_bool(create));
+    field(idx, "exclusive", v_bool(exclusive));
+  }
   pthread_mutex_unlock(&lock);
   depth--;
   return handle_of(idx);
+}
+
+static int file_event(const char *type, int dirfd, const char *path, const char *access, void *ra) {
+  return path_event(type, dirfd, path, access, -1, 0, ra);
+}
+
+/* An open(2)-style open: O_CREAT may create the file; with O_EXCL it must (it fails if the file exists). */
+static int open_event(int dirfd, const char *path, int flags, void *ra) {
+  if (flags & O_DIRECTORY) return file_event("file.list", dirfd, path, access_of_flags(flags), ra);
+  int create = (flags & O_CREAT) != 0;
+  return path_event("file.open", dirfd, path, access_of_flags(flags), create, create && (flags & O_EXCL), ra);
+}
+
+/* An fopen(3)-style open: modes w and a create the file; an x after them (a glibc extension) is O_EXCL. */
+static int fopen_event(const char *path, const char *mode, void *ra) {
+  int create = mode && (mode[0] == 'w' || mode[0] == 'a');
+  return path_event("file.open", AT_FDCWD, path, access_of_mode(mode), create, create && strchr(mode, 'x') != NULL, ra);
 }
 
 static int file_event2(const char *type, int fd1, const char *a, int fd2, const char *b, void *ra) {
@@ -408,7 +430,7 @@ static mode_t va_mode(int flags, va_list ap) {
     REAL(name, int (*)(const char *, int, ...));                                        \
     int idx = -1;                                                                       \
     tl_nofollow = (flags & O_NOFOLLOW) != 0;                                            \
-    if (tracing()) idx = file_event((flags & O_DIRECTORY) ? "file.list" : "file.open", AT_FDCWD, path, access_of_flags(flags), RA()); \
+    if (tracing()) idx = open_event(AT_FDCWD, path, flags, RA());                       \
     tl_nofollow = 0;                                                                    \
     int r = CALL(real_##name(path, flags, mode));                                       \
     OK_AFTER(idx, r >= 0);                                                              \
@@ -426,7 +448,7 @@ OPEN_WRAPPER(open64)
     REAL(name, int (*)(int, const char *, int, ...));                                   \
     int idx = -1;                                                                       \
     tl_nofollow = (flags & O_NOFOLLOW) != 0;                                            \
-    if (tracing()) idx = file_event((flags & O_DIRECTORY) ? "file.list" : "file.open", dirfd, path, access_of_flags(flags), RA()); \
+    if (tracing()) idx = open_event(dirfd, path, flags, RA());                          \
     tl_nofollow = 0;                                                                    \
     int r = CALL(real_##name(dirfd, path, flags, mode));                                \
     OK_AFTER(idx, r >= 0);                                                              \
@@ -440,7 +462,7 @@ OPENAT_WRAPPER(openat64)
     REAL(name, int (*)(const char *, int));                                             \
     int idx = -1;                                                                       \
     tl_nofollow = (flags & O_NOFOLLOW) != 0;                                            \
-    if (tracing()) idx = file_event("file.open", AT_FDCWD, path, access_of_flags(flags), RA()); \
+    if (tracing()) idx = open_event(AT_FDCWD, path, flags, RA());                       \
     tl_nofollow = 0;                                                                    \
     int r = CALL(real_##name(path, flags));                                             \
     OK_AFTER(idx, r >= 0);                                                              \
@@ -453,7 +475,7 @@ OPEN2_WRAPPER(__open64_2)
   int name(const char *path, mode_t mode) {                                             \
     REAL(name, int (*)(const char *, mode_t));                                          \
     int idx = -1;                                                                       \
-    if (tracing()) idx = file_event("file.open", AT_FDCWD, path, "write", RA());        \
+    if (tracing()) idx = path_event("file.open", AT_FDCWD, path, "write", 1, 0, RA());  \
     int r = CALL(real_##name(path, mode));                                              \
     OK_AFTER(idx, r >= 0);                                                              \
     return r;                                                                           \
@@ -465,7 +487,7 @@ CREAT_WRAPPER(creat64)
   FILE *name(const char *path, const char *mode) {                                      \
     REAL(name, FILE * (*)(const char *, const char *));                                 \
     int idx = -1;                                                                       \
-    if (tracing()) idx = file_event("file.open", AT_FDCWD, path, access_of_mode(mode), RA()); \
+    if (tracing()) idx = fopen_event(path, mode, RA());                                 \
     FILE *r = CALL(real_##name(path, mode));                                            \
     OK_AFTER(idx, r != NULL);                                                           \
     return r;                                                                           \
@@ -477,7 +499,7 @@ FOPEN_WRAPPER(fopen64)
   FILE *name(const char *path, const char *mode, FILE *stream) {                        \
     REAL(name, FILE * (*)(const char *, const char *, FILE *));                         \
     int idx = -1;                                                                       \
-    if (tracing() && path) idx = file_event("file.open", AT_FDCWD, path, access_of_mode(mode), RA()); \
+    if (tracing() && path) idx = fopen_event(path, mode, RA());                         \
     FILE *r = CALL(real_##name(path, mode, stream));                                    \
     OK_AFTER(idx, r != NULL);                                                           \
     return r;                                                                           \
@@ -1052,7 +1074,7 @@ int sqlite3_reset(void *stmt) {
 }
 
 /* Opening a database is a file open by the candidate (as Python's sqlite3.connect is). */
-static int sqlite_open_event(const char *name, int write) {
+static int sqlite_open_event(const char *name, int write, int create) {
   if (!name || !*name || strcmp(name, ":memory:") == 0) return -1;
   char buf[PATH_MAX];
   const char *path = name;
@@ -1064,14 +1086,14 @@ static int sqlite_open_event(const char *name, int write) {
     path = buf;
     if (strcmp(path, ":memory:") == 0 || !*path) return -1;
   }
-  int idx = file_event("file.open", AT_FDCWD, path, write ? "write" : "read", (void *)exe_lo);
+  int idx = path_event("file.open", AT_FDCWD, path, write ? "write" : "read", create, 0, (void *)exe_lo);
   if (idx >= 0) add_field(idx, "via", v_str("sqlite3"));
   return idx;
 }
 
 int sqlite3_open(const char *name, void **db) {
   REAL(sqlite3_open, int (*)(const char *, void **));
-  int idx = tracing() && from_exe(RA()) ? sqlite_open_event(name, 1) : -1;
+  int idx = tracing() && from_exe(RA()) ? sqlite_open_event(name, 1, 1) : -1;
   int r = CALL(real_sqlite3_open(name, db));
   OK_AFTER(idx, r == 0);
   return r;
@@ -1079,14 +1101,18 @@ int sqlite3_open(const char *name, void **db) {
 
 int sqlite3_open_v2(const char *name, void **db, int flags, const char *vfs) {
   REAL(sqlite3_open_v2, int (*)(const char *, void **, int, const char *));
-  int idx = tracing() && from_exe(RA()) ? sqlite_open_event(name, (flags & 0x2) != 0) : -1;
+  int idx = tracing() && from_exe(RA()) ? sqlite_open_event(name, (flags & 0x2) != 0, (flags & 0x4) != 0) : -1; /* SQLITE_OPEN_READWRITE, _CREATE */
   int r = CALL(real_sqlite3_open_v2(name, db, flags, vfs));
   OK_AFTER(idx, r == 0);
   return r;
 }
 
 /* ------------------------------------------------------------------ crypto and randomness (direct calls only) */
-static void crypto_event(const char *algorithm, const char *source, long long iterations, long long salt_bytes) {
+/* `kind` (hmac, cipher, decipher) and the sizes are left out when NULL or negative. The wrappers below call the
+   real function inside CALL (depth > 0), so one call is one event: OpenSSL's own calls to interposed functions,
+   tail calls included (EVP_EncryptInit_ex jumps to EVP_CipherInit_ex with the candidate's return address), are
+   not recorded again. */
+static void crypto_event(const char *algorithm, const char *source, const char *kind, long long iterations, long long salt_bytes, long long key_bytes) {
   depth++;
   pthread_mutex_lock(&lock);
   int idx = enabled ? new_event("crypto") : -1;
@@ -1096,17 +1122,45 @@ static void crypto_event(const char *algorithm, const char *source, long long it
   alg[k] = 0;
   field(idx, "algorithm", v_str(alg));
   if (source) field(idx, "source", v_str(source));
+  if (kind) field(idx, "kind", v_str(kind));
   if (iterations >= 0) field(idx, "iterations", v_int(iterations));
   if (salt_bytes >= 0) field(idx, "salt_bytes", v_int(salt_bytes));
+  if (key_bytes >= 0) field(idx, "key_bytes", v_int(key_bytes));
   pthread_mutex_unlock(&lock);
   depth--;
+}
+
+/* OpenSSL accessors, looked up when first needed: the shim does not link libcrypto (1.1 names second). */
+static void *openssl_fn(void **cache, const char *name, const char *old_name) {
+  if (!*cache) {
+    depth++;
+    *cache = dlsym(RTLD_DEFAULT, name);
+    if (!*cache && old_name) *cache = dlsym(RTLD_DEFAULT, old_name);
+    depth--;
+  }
+  return *cache;
+}
+
+static const char *md_name(const void *md) {
+  static void *fn;
+  const char *(*get)(const void *) = (const char *(*)(const void *))openssl_fn(&fn, "EVP_MD_get0_name", NULL);
+  const char *name = md && get ? get(md) : NULL;
+  return name ? name : "unknown";
+}
+
+static void cipher_event(const void *cipher, const char *source, int decrypt) {
+  static void *name_fn, *keylen_fn;
+  const char *(*get_name)(const void *) = (const char *(*)(const void *))openssl_fn(&name_fn, "EVP_CIPHER_get0_name", NULL);
+  int (*get_keylen)(const void *) = (int (*)(const void *))openssl_fn(&keylen_fn, "EVP_CIPHER_get_key_length", "EVP_CIPHER_key_length");
+  const char *name = get_name ? get_name(cipher) : NULL;
+  crypto_event(name ? name : "unknown", source, decrypt ? "decipher" : "cipher", -1, -1, get_keylen ? get_keylen(cipher) : -1);
 }
 
 #define DIGEST_WRAPPER(name, alg)                         \
   const void *name(void) {                                \
     REAL(name, const void *(*)(void));                    \
-    if (tracing() && from_exe(RA())) crypto_event(alg, #name, -1, -1); \
-    return real_##name();                                 \
+    if (tracing() && from_exe(RA())) crypto_event(alg, #name, NULL, -1, -1, -1); \
+    return CALL(real_##name());                           \
   }
 DIGEST_WRAPPER(EVP_md4, "md4")
 DIGEST_WRAPPER(EVP_md5, "md5")
@@ -1122,8 +1176,8 @@ DIGEST_WRAPPER(EVP_ripemd160, "ripemd160")
 #define ONESHOT_WRAPPER(name, alg)                                                        \
   unsigned char *name(const unsigned char *d, size_t n, unsigned char *md) {              \
     REAL(name, unsigned char *(*)(const unsigned char *, size_t, unsigned char *));       \
-    if (tracing() && from_exe(RA())) crypto_event(alg, #name, -1, -1);                    \
-    return real_##name(d, n, md);                                                         \
+    if (tracing() && from_exe(RA())) crypto_event(alg, #name, NULL, -1, -1, -1);          \
+    return CALL(real_##name(d, n, md));                                                   \
   }
 ONESHOT_WRAPPER(MD5, "md5")
 ONESHOT_WRAPPER(SHA1, "sha1")
@@ -1133,8 +1187,8 @@ ONESHOT_WRAPPER(SHA512, "sha512")
 #define INIT_WRAPPER(name, alg)                          \
   int name(void *ctx) {                                  \
     REAL(name, int (*)(void *));                         \
-    if (tracing() && from_exe(RA())) crypto_event(alg, #name, -1, -1); \
-    return real_##name(ctx);                             \
+    if (tracing() && from_exe(RA())) crypto_event(alg, #name, NULL, -1, -1, -1); \
+    return CALL(real_##name(ctx));                       \
   }
 INIT_WRAPPER(MD5_Init, "md5")
 INIT_WRAPPER(SHA1_Init, "sha1")
@@ -1143,45 +1197,103 @@ INIT_WRAPPER(SHA512_Init, "sha512")
 
 const void *EVP_get_digestbyname(const char *name) {
   REAL(EVP_get_digestbyname, const void *(*)(const char *));
-  if (tracing() && from_exe(RA()) && name) crypto_event(name, "EVP_get_digestbyname", -1, -1);
-  return real_EVP_get_digestbyname(name);
+  if (tracing() && from_exe(RA()) && name) crypto_event(name, "EVP_get_digestbyname", NULL, -1, -1, -1);
+  return CALL(real_EVP_get_digestbyname(name));
 }
 
 void *EVP_MD_fetch(void *ctx, const char *algorithm, const char *props) {
   REAL(EVP_MD_fetch, void *(*)(void *, const char *, const char *));
-  if (tracing() && from_exe(RA()) && algorithm) crypto_event(algorithm, "EVP_MD_fetch", -1, -1);
-  return real_EVP_MD_fetch(ctx, algorithm, props);
+  if (tracing() && from_exe(RA()) && algorithm) crypto_event(algorithm, "EVP_MD_fetch", NULL, -1, -1, -1);
+  return CALL(real_EVP_MD_fetch(ctx, algorithm, props));
 }
 
 int PKCS5_PBKDF2_HMAC(const char *pass, int passlen, const unsigned char *salt, int saltlen, int iter, const void *md, int keylen, unsigned char *out) {
   REAL(PKCS5_PBKDF2_HMAC, int (*)(const char *, int, const unsigned char *, int, int, const void *, int, unsigned char *));
   if (tracing() && from_exe(RA())) {
-    const char *(*md_name)(const void *) = (const char *(*)(const void *))dlsym(RTLD_DEFAULT, "EVP_MD_get0_name");
     char alg[80];
-    snprintf(alg, sizeof alg, "pbkdf2-%s", md && md_name ? md_name(md) : "unknown");
-    crypto_event(alg, "PKCS5_PBKDF2_HMAC", iter, saltlen);
+    snprintf(alg, sizeof alg, "pbkdf2-%s", md_name(md));
+    crypto_event(alg, "PKCS5_PBKDF2_HMAC", NULL, iter, saltlen, keylen);
   }
-  return real_PKCS5_PBKDF2_HMAC(pass, passlen, salt, saltlen, iter, md, keylen, out);
+  return CALL(real_PKCS5_PBKDF2_HMAC(pass, passlen, salt, saltlen, iter, md, keylen, out));
 }
 
 int PKCS5_PBKDF2_HMAC_SHA1(const char *pass, int passlen, const unsigned char *salt, int saltlen, int iter, int keylen, unsigned char *out) {
   REAL(PKCS5_PBKDF2_HMAC_SHA1, int (*)(const char *, int, const unsigned char *, int, int, int, unsigned char *));
-  if (tracing() && from_exe(RA())) crypto_event("pbkdf2-sha1", "PKCS5_PBKDF2_HMAC_SHA1", iter, saltlen);
-  return real_PKCS5_PBKDF2_HMAC_SHA1(pass, passlen, salt, saltlen, iter, keylen, out);
+  if (tracing() && from_exe(RA())) crypto_event("pbkdf2-sha1", "PKCS5_PBKDF2_HMAC_SHA1", NULL, iter, saltlen, keylen);
+  return CALL(real_PKCS5_PBKDF2_HMAC_SHA1(pass, passlen, salt, saltlen, iter, keylen, out));
 }
 
-#define RANDOM_WRAPPER(ret, name, params, args)                         \
-  ret name params {                                                     \
-    REAL(name, ret(*) params);                                          \
-    if (tracing() && from_exe(RA())) crypto_event("random", #name, -1, -1); \
-    return real_##name args;                                            \
+/* HMAC: `algorithm` is the digest (as in the other languages), `key_bytes` the key the candidate passed. */
+unsigned char *HMAC(const void *md, const void *key, int key_len, const unsigned char *d, size_t n, unsigned char *out, unsigned int *out_len) {
+  REAL(HMAC, unsigned char *(*)(const void *, const void *, int, const unsigned char *, size_t, unsigned char *, unsigned int *));
+  if (tracing() && from_exe(RA())) crypto_event(md_name(md), "HMAC", "hmac", -1, -1, key_len);
+  return CALL(real_HMAC(md, key, key_len, d, n, out, out_len));
+}
+
+int HMAC_Init_ex(void *ctx, const void *key, int len, const void *md, void *impl) {
+  REAL(HMAC_Init_ex, int (*)(void *, const void *, int, const void *, void *));
+  /* Neither a key nor a digest: the context restarts with the ones it has, already recorded. */
+  if (tracing() && from_exe(RA()) && (key || md)) crypto_event(md_name(md), "HMAC_Init_ex", "hmac", -1, -1, key ? len : -1);
+  return CALL(real_HMAC_Init_ex(ctx, key, len, md, impl));
+}
+
+/* Cipher set-up: recorded when a cipher is given (a later call with only a key or IV reuses it); `key_bytes`
+   is the cipher's key length. enc: 1 encrypt, 0 decrypt, -1 unchanged (recorded as cipher). */
+#define CIPHER_INIT_WRAPPER(name, decrypt, params, args)                                  \
+  int name params {                                                                       \
+    REAL(name, int (*) params);                                                           \
+    if (tracing() && from_exe(RA()) && cipher) cipher_event(cipher, #name, decrypt);      \
+    return CALL(real_##name args);                                                        \
   }
-RANDOM_WRAPPER(int, rand, (void), ())
-RANDOM_WRAPPER(long, random, (void), ())
-RANDOM_WRAPPER(int, rand_r, (unsigned int *s), (s))
-RANDOM_WRAPPER(double, drand48, (void), ())
-RANDOM_WRAPPER(long, lrand48, (void), ())
-RANDOM_WRAPPER(long, mrand48, (void), ())
+#define INIT_EX_PARAMS (void *ctx, const void *cipher, void *impl, const unsigned char *key, const unsigned char *iv)
+#define INIT_EX2_PARAMS (void *ctx, const void *cipher, const unsigned char *key, const unsigned char *iv, const void *params)
+#define INIT_PARAMS (void *ctx, const void *cipher, const unsigned char *key, const unsigned char *iv)
+CIPHER_INIT_WRAPPER(EVP_EncryptInit_ex, 0, INIT_EX_PARAMS, (ctx, cipher, impl, key, iv))
+CIPHER_INIT_WRAPPER(EVP_DecryptInit_ex, 1, INIT_EX_PARAMS, (ctx, cipher, impl, key, iv))
+CIPHER_INIT_WRAPPER(EVP_EncryptInit_ex2, 0, INIT_EX2_PARAMS, (ctx, cipher, key, iv, params))
+CIPHER_INIT_WRAPPER(EVP_DecryptInit_ex2, 1, INIT_EX2_PARAMS, (ctx, cipher, key, iv, params))
+CIPHER_INIT_WRAPPER(EVP_EncryptInit, 0, INIT_PARAMS, (ctx, cipher, key, iv))
+CIPHER_INIT_WRAPPER(EVP_DecryptInit, 1, INIT_PARAMS, (ctx, cipher, key, iv))
+CIPHER_INIT_WRAPPER(EVP_CipherInit_ex, enc == 0, (void *ctx, const void *cipher, void *impl, const unsigned char *key, const unsigned char *iv, int enc), (ctx, cipher, impl, key, iv, enc))
+CIPHER_INIT_WRAPPER(EVP_CipherInit_ex2, enc == 0, (void *ctx, const void *cipher, const unsigned char *key, const unsigned char *iv, int enc, const void *params), (ctx, cipher, key, iv, enc, params))
+CIPHER_INIT_WRAPPER(EVP_CipherInit, enc == 0, (void *ctx, const void *cipher, const unsigned char *key, const unsigned char *iv, int enc), (ctx, cipher, key, iv, enc))
+
+/* Randomness: weak generators are `random`, the system's secure sources `system-random`. */
+#define RANDOM_WRAPPER(alg, ret, name, params, args)                           \
+  ret name params {                                                            \
+    REAL(name, ret(*) params);                                                 \
+    if (tracing() && from_exe(RA())) crypto_event(alg, #name, NULL, -1, -1, -1); \
+    return CALL(real_##name args);                                             \
+  }
+RANDOM_WRAPPER("random", int, rand, (void), ())
+RANDOM_WRAPPER("random", long, random, (void), ())
+RANDOM_WRAPPER("random", int, rand_r, (unsigned int *s), (s))
+RANDOM_WRAPPER("random", double, drand48, (void), ())
+RANDOM_WRAPPER("random", long, lrand48, (void), ())
+RANDOM_WRAPPER("random", long, mrand48, (void), ())
+RANDOM_WRAPPER("system-random", int, RAND_bytes, (unsigned char *buf, int num), (buf, num))
+RANDOM_WRAPPER("system-random", int, RAND_priv_bytes, (unsigned char *buf, int num), (buf, num))
+RANDOM_WRAPPER("system-random", ssize_t, getrandom, (void *buf, size_t n, unsigned int flags), (buf, n, flags))
+RANDOM_WRAPPER("system-random", int, getentropy, (void *buf, size_t n), (buf, n))
+RANDOM_WRAPPER("system-random", uint32_t, arc4random, (void), ())
+RANDOM_WRAPPER("system-random", uint32_t, arc4random_uniform, (uint32_t bound), (bound))
+
+void arc4random_buf(void *buf, size_t n) {
+  REAL(arc4random_buf, void (*)(void *, size_t));
+  if (tracing() && from_exe(RA())) crypto_event("system-random", "arc4random_buf", NULL, -1, -1, -1);
+  depth++;
+  real_arc4random_buf(buf, n);
+  depth--;
+}
+
+/* std::random_device::operator() is inline in <random>: it calls this libstdc++ member from the candidate's own
+   code, so each draw is the candidate's direct use of the device. The engines it often seeds (std::mt19937) are
+   header-only and stay unseen. */
+unsigned int _ZNSt13random_device9_M_getvalEv(void *self) {
+  REAL(_ZNSt13random_device9_M_getvalEv, unsigned int (*)(void *));
+  if (tracing() && from_exe(RA())) crypto_event("system-random", "std::random_device", NULL, -1, -1, -1);
+  return CALL(real__ZNSt13random_device9_M_getvalEv(self));
+}
 
 /* ------------------------------------------------------------------ exceptions and exit */
 void __cxa_throw(void *obj, void *tinfo, void (*dest)(void *)) {

@@ -70,6 +70,20 @@ function accessOf(flags) {
   return 'read';
 }
 
+/** Whether an open may create the file (O_CREAT; flags w, a) and whether it must, failing if it exists (O_EXCL; x). */
+function createOf(flags) {
+  let create = false;
+  let exclusive = false;
+  if (typeof flags === 'number') {
+    create = (flags & fs.constants.O_CREAT) !== 0;
+    exclusive = create && (flags & fs.constants.O_EXCL) !== 0;
+  } else if (typeof flags === 'string') {
+    create = /[wa]/.test(flags);
+    exclusive = create && flags.includes('x');
+  }
+  return { create, exclusive };
+}
+
 function fileEvent(type, p, access, extra, nofollow = false) {
   const raw = toPath(p);
   if (raw === null) return null;
@@ -135,9 +149,12 @@ function wrap(obj, name, describe, mode, nested = false) {
 }
 
 // ---------------------------------------------------------------- files
-const open = (i, flagsAt) => (a) => fileEvent('file.open', a[i], accessOf(a[flagsAt]), undefined, typeof a[flagsAt] === 'number' && (a[flagsAt] & fs.constants.O_NOFOLLOW) !== 0);
-const read = (i) => (a) => fileEvent('file.open', a[i], 'read');
-const write = (i) => (a) => fileEvent('file.open', a[i], 'write');
+// file.open events say whether the call may create the file (`create`) and whether it fails if it exists (`exclusive`).
+const opened = (p, flags, nofollow = false) => fileEvent('file.open', p, accessOf(flags), createOf(flags), nofollow);
+const made = (p, exclusive, extra) => fileEvent('file.open', p, 'write', Object.assign({ create: true, exclusive }, extra));
+const open = (i, flagsAt) => (a) => opened(a[i], a[flagsAt], typeof a[flagsAt] === 'number' && (a[flagsAt] & fs.constants.O_NOFOLLOW) !== 0);
+/** An option (`flag`, `flags` for streams, `recursive`, ...) of an options argument, which may also be an encoding string or a callback. */
+const optionOf = (opts, key, fallback) => (opts && typeof opts === 'object' && opts[key] !== undefined ? opts[key] : fallback);
 const del = (i) => (a) => fileEvent('file.delete', a[i], 'write');
 const list = (i) => (a) => fileEvent('file.list', a[i], 'read');
 const chmod = (a) => fileEvent('file.chmod', a[0], 'write', { mode: typeof a[1] === 'number' ? '0' + a[1].toString(8) : String(a[1]) });
@@ -145,19 +162,26 @@ const rename = (a) => {
   const to = toPath(a[1]);
   return fileEvent('file.rename', a[0], 'write', to === null ? {} : { to: resolveReal(to) });
 };
-const copy = (a) => [fileEvent('file.open', a[0], 'read'), fileEvent('file.open', a[1], 'write')];
 const fileApis = {
-  open: open(0, 1), readFile: (a) => fileEvent('file.open', a[0], accessOf(a[1] && a[1].flag)), writeFile: write(0), appendFile: write(0),
-  readdir: list(0), opendir: list(0), unlink: del(0), rm: del(0), rmdir: del(0), rename, chmod, copyFile: copy, cp: copy,
-  truncate: write(0), symlink: (a) => fileEvent('file.open', a[1], 'write', { target: String(a[0]) }), link: copy, mkdir: write(0),
+  open: open(0, 1),
+  readFile: (a) => opened(a[0], optionOf(a[1], 'flag', 'r')),
+  writeFile: (a) => opened(a[0], optionOf(a[2], 'flag', 'w')),
+  appendFile: (a) => opened(a[0], optionOf(a[2], 'flag', 'a')),
+  truncate: (a) => fileEvent('file.open', a[0], 'write', { create: false, exclusive: false }),
+  copyFile: (a) => [opened(a[0], 'r'), made(a[1], typeof a[2] === 'number' && (a[2] & fs.constants.COPYFILE_EXCL) !== 0)],
+  cp: (a) => [opened(a[0], 'r'), made(a[1], optionOf(a[2], 'force', true) === false && optionOf(a[2], 'errorOnExist', false) === true)],
+  link: (a) => [opened(a[0], 'r'), made(a[1], true)],
+  symlink: (a) => made(a[1], true, { target: String(a[0]) }),
+  mkdir: (a) => made(a[0], !optionOf(a[1], 'recursive', false)),
+  readdir: list(0), opendir: list(0), unlink: del(0), rm: del(0), rmdir: del(0), rename, chmod,
 };
 for (const [name, describe] of Object.entries(fileApis)) {
   wrap(fs, name, describe, 'callback');
   wrap(fs, `${name}Sync`, describe, 'sync');
   wrap(fs.promises, name, describe, 'promise');
 }
-wrap(fs, 'createReadStream', read(0), 'none');
-wrap(fs, 'createWriteStream', (a) => fileEvent('file.open', a[0], accessOf((a[1] && a[1].flags) || 'w')), 'none');
+wrap(fs, 'createReadStream', (a) => opened(a[0], optionOf(a[1], 'flags', 'r')), 'none');
+wrap(fs, 'createWriteStream', (a) => opened(a[0], optionOf(a[1], 'flags', 'w')), 'none');
 
 // ---------------------------------------------------------------- processes
 const cp = require('node:child_process');
@@ -255,13 +279,42 @@ if (candidateMayEval()) startEvalTrace();
 
 // ---------------------------------------------------------------- crypto and randomness
 const crypto = require('node:crypto');
-const alg = (kind) => (a) => record('crypto', { algorithm: String(a[0]).toLowerCase(), kind }, { direct: true });
-wrap(crypto, 'createHash', alg('hash'), 'none');
-wrap(crypto, 'createHmac', alg('hmac'), 'none');
-wrap(crypto, 'createCipheriv', alg('cipher'), 'none');
-wrap(crypto, 'pbkdf2', (a) => record('crypto', { algorithm: `pbkdf2-${String(a[4]).toLowerCase()}`, iterations: a[2] }, { direct: true }), 'none');
-wrap(crypto, 'pbkdf2Sync', (a) => record('crypto', { algorithm: `pbkdf2-${String(a[4]).toLowerCase()}`, iterations: a[2] }, { direct: true }), 'none');
-wrap(Math, 'random', () => record('crypto', { algorithm: 'random', source: 'Math.random' }, { direct: true }), 'none');
+const cryptoEvent = (fields) => record('crypto', fields, { direct: true });
+
+/** Size in bytes of a key or salt as passed: a string (in its encoding), bytes, or a secret KeyObject. */
+function byteLength(v, encoding) {
+  if (typeof v === 'string') return Buffer.byteLength(v, Buffer.isEncoding(encoding) ? encoding : 'utf8');
+  if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) return v.byteLength;
+  if (v instanceof crypto.KeyObject && v.type === 'secret') return v.symmetricKeySize;
+  return undefined; // a CryptoKey or something the call refuses: left out
+}
+
+// createHmac(algorithm, key[, options]), createCipheriv(algorithm, key, iv[, options]): options.encoding is a string key's.
+const keyed = (name, kind, optionsAt) => (a) =>
+  cryptoEvent({ algorithm: String(a[0]).toLowerCase(), source: `crypto.${name}`, kind, key_bytes: byteLength(a[1], a[optionsAt] && a[optionsAt].encoding) });
+wrap(crypto, 'createHash', (a) => cryptoEvent({ algorithm: String(a[0]).toLowerCase(), source: 'crypto.createHash', kind: 'hash' }), 'none');
+wrap(crypto, 'createHmac', keyed('createHmac', 'hmac', 2), 'none');
+wrap(crypto, 'createCipheriv', keyed('createCipheriv', 'cipher', 3), 'none');
+wrap(crypto, 'createDecipheriv', keyed('createDecipheriv', 'decipher', 3), 'none');
+for (const name of ['pbkdf2', 'pbkdf2Sync']) {
+  // (password, salt, iterations, keylen, digest[, callback])
+  wrap(crypto, name, (a) => cryptoEvent({ algorithm: `pbkdf2-${String(a[4]).toLowerCase()}`, source: `crypto.${name}`, iterations: a[2], salt_bytes: byteLength(a[1]), key_bytes: a[3] }), 'none');
+}
+// generateKeyPair(type, {modulusLength}) and generateKey(type, {length}): the key size in bits where the call gives it.
+for (const name of ['generateKeyPair', 'generateKeyPairSync', 'generateKey', 'generateKeySync']) {
+  wrap(crypto, name, (a) => {
+    const options = (a[1] && typeof a[1] === 'object' && a[1]) || {};
+    return cryptoEvent({ algorithm: String(a[0]).toLowerCase(), source: `crypto.${name}`, kind: 'keygen', key_bits: options.modulusLength ?? options.length });
+  }, 'none');
+}
+
+// Randomness: Math.random is weak; the crypto module's sources are system-random, named by the API called.
+wrap(Math, 'random', () => cryptoEvent({ algorithm: 'random', source: 'Math.random' }), 'none');
+for (const name of ['randomBytes', 'randomFill', 'randomFillSync', 'randomUUID', 'randomInt']) {
+  wrap(crypto, name, () => cryptoEvent({ algorithm: 'system-random', source: `crypto.${name}` }), 'none');
+}
+// crypto.getRandomValues, crypto.webcrypto.getRandomValues and globalThis.crypto.getRandomValues all reach this one.
+wrap(Object.getPrototypeOf(crypto.webcrypto), 'getRandomValues', () => cryptoEvent({ algorithm: 'system-random', source: 'crypto.getRandomValues' }), 'none');
 
 // ---------------------------------------------------------------- deserialization
 const v8 = require('node:v8');
