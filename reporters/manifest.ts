@@ -15,7 +15,9 @@ const PKG = packageFile('package.json');
 export function runManifest(config: RunConfig) {
   let gitSha: string | null = null;
   try {
-    gitSha = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dirname(PKG), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    // git needs no secret of the user's env (API keys): only where to find itself and its config.
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...(process.env.HOME ? { HOME: process.env.HOME } : {}) };
+    gitSha = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dirname(PKG), env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     gitSha = null;
   }
