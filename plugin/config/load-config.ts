@@ -6,12 +6,22 @@ import { DualGaugeError, ValidationError, type Problem } from '../errors.js';
 import { matchesAny } from './globs.js';
 import { closest, validateAgainst } from './schema-validate.js';
 import { problemAt, readYaml, toPlain, type YamlSource } from './yaml-source.js';
-import { DEFAULT_LIMITS, type AuditMode, type LanguageName, type Limits, type ModelSpec, type RunConfig, type SuiteSpec } from './types.js';
+import { DEFAULT_LIMITS, LLM_DEFAULTS, LLM_PROVIDERS, REASONING_EFFORTS, type AuditMode, type LanguageName, type LlmProvider, type LlmSettings, type Limits, type ModelSpec, type Prices, type ReasoningEffort, type RunConfig, type Sampling, type SuiteSpec } from './types.js';
 
 export const CONFIG_FILE = 'dualgauge.config.yaml';
-/** Providers that exist in this version; others are config errors, not silent skips. */
+/**
+ * Providers a run can use today; others are config errors, not silent skips. The LLM providers are parsed and
+ * validated (model-settings.ts) but only runnable once generation is wired into the runtime: until then a caller
+ * that can run them passes `{ providers: ALL_PROVIDERS }` to loadConfig.
+ */
 export const KNOWN_PROVIDERS = ['reference', 'files'] as const;
+export const ALL_PROVIDERS: readonly string[] = [...KNOWN_PROVIDERS, ...LLM_PROVIDERS];
 const PLANNED_PROVIDERS = ['openai', 'anthropic', 'openai-compatible', 'agent'];
+
+export interface LoadConfigOptions {
+  /** Providers the caller can run (default KNOWN_PROVIDERS); any other is reported as not available. */
+  providers?: readonly string[];
+}
 
 /** Where the config is: $DUALGAUGE_CONFIG (absolute or cwd-relative) or ./dualgauge.config.yaml. */
 export function locateConfig(cwd = process.cwd(), env = process.env): string {
@@ -40,7 +50,7 @@ interface RawConfig {
   specs?: string[];
   suites?: string;
   languages?: LanguageName[];
-  models?: (string | { id: string; label?: string; n?: number })[];
+  models?: (string | { id: string; label?: string; n?: number; [setting: string]: unknown })[];
   n?: number;
   k?: number[];
   sandbox?: string | { backend: string };
@@ -51,7 +61,8 @@ interface RawConfig {
   thresholds?: { metric: string; model?: string; language?: LanguageName; min: number }[];
 }
 
-export function loadConfig(file: string): RunConfig {
+export function loadConfig(file: string, opts: LoadConfigOptions = {}): RunConfig {
+  const providers = opts.providers ?? KNOWN_PROVIDERS;
   const src = readYaml(file, 'DG_CONFIG_INVALID');
   const problems = src.data === null || src.data === undefined ? [] : validateAgainst('config', src);
   const raw = (toPlain(src.data) ?? {}) as RawConfig;
@@ -60,7 +71,7 @@ export function loadConfig(file: string): RunConfig {
   const models = (Array.isArray(raw.models) ? raw.models : raw.models === undefined ? ['reference:secure', 'reference:insecure'] : [])
     .map((m, i) => {
       const id = typeof m === 'string' ? m : (m as { id?: unknown } | null)?.id;
-      return typeof id === 'string' && /^[a-z][a-z0-9-]*:.+$/.test(id) ? parseModel(src, m, i, dir, problems) : null;
+      return typeof id === 'string' && /^[a-z][a-z0-9-]*:.+$/.test(id) ? parseModel(src, m, i, dir, problems, providers) : null;
     })
     .filter((m): m is ModelSpec => m !== null);
   const backend = (typeof raw.sandbox === 'string' ? raw.sandbox : raw.sandbox?.backend ?? 'bwrap') as 'bwrap' | 'docker';
@@ -103,18 +114,26 @@ export function loadConfig(file: string): RunConfig {
   };
 }
 
-function parseModel(src: YamlSource, m: RawConfig['models'] extends (infer T)[] | undefined ? T : never, i: number, dir: string, problems: Problem[]): ModelSpec {
-  const entry = typeof m === 'string' ? { id: m } : m;
+function parseModel(
+  src: YamlSource,
+  m: RawConfig['models'] extends (infer T)[] | undefined ? T : never,
+  i: number,
+  dir: string,
+  problems: Problem[],
+  providers: readonly string[],
+): ModelSpec {
+  const entry: Record<string, unknown> & { id: string; label?: string; n?: number } = typeof m === 'string' ? { id: m } : m;
   const path = typeof m === 'string' ? ['models', i] : ['models', i, 'id'];
   const colon = entry.id.indexOf(':');
   const provider = entry.id.slice(0, colon);
   const target = entry.id.slice(colon + 1);
-  if (!(KNOWN_PROVIDERS as readonly string[]).includes(provider)) {
+  const available = [...providers];
+  if (!providers.includes(provider)) {
     const planned = PLANNED_PROVIDERS.includes(provider);
-    const guess = closest(provider, [...KNOWN_PROVIDERS]);
+    const guess = closest(provider, available);
     problems.push(
       problemAt(src, path, planned ? `provider "${provider}" is not available in this version` : `unknown provider "${provider}"`, {
-        hint: guess && !planned ? `did you mean "${guess}:"? available: ${KNOWN_PROVIDERS.join(', ')}` : `available providers: ${KNOWN_PROVIDERS.join(', ')}`,
+        hint: guess && !planned ? `did you mean "${guess}:"? available: ${available.join(', ')}` : `available providers: ${available.join(', ')}`,
       }),
     );
   } else if (provider === 'reference' && target !== 'secure' && target !== 'insecure') {
@@ -125,7 +144,114 @@ function parseModel(src: YamlSource, m: RawConfig['models'] extends (infer T)[] 
       problems.push(problemAt(src, path, `replay folder ${root} does not exist`, { hint: 'files:<dir> needs <dir>/<task-id>/<language>/<i>.<ext> (see the README)' }));
     }
   }
-  return { id: entry.id, provider, target, label: entry.label ?? entry.id, n: entry.n };
+  // Settings are checked whether or not the provider is runnable here, so one pass reports every problem.
+  const llm = parseLlmSettings(src, entry, path, i, provider, target, dir, problems);
+  const spec: ModelSpec = { id: entry.id, provider, target, label: entry.label ?? entry.id, n: entry.n };
+  if (llm) spec.llm = llm;
+  return spec;
+}
+
+/** Keys of a model map that only an LLM provider reads; elsewhere they would be silently ignored, so they are errors. */
+const LLM_KEYS = ['api', 'reasoning_effort', 'thinking', 'temperature', 'top_p', 'max_tokens', 'seed', 'base_url', 'api_key_env', 'timeout_ms', 'max_retries', 'concurrency', 'rpm', 'tpm', 'prices', 'templates'];
+/** Keys one LLM provider cannot honour, with what to do instead. */
+const NOT_FOR: Record<LlmProvider, Record<string, string>> = {
+  openai: { thinking: 'OpenAI reasoning models take reasoning_effort instead' },
+  'openai-compatible': { thinking: 'use reasoning_effort where the server supports it' },
+  // The Messages API version of the SDK in use (2026-10-21) takes no sampling parameters.
+  anthropic: {
+    api: 'anthropic models always use the Messages API',
+    seed: 'the Messages API has no seed: remove it',
+    temperature: 'the Messages API takes no temperature: remove it (steer with thinking or reasoning_effort)',
+    top_p: 'the Messages API takes no top_p: remove it (steer with thinking or reasoning_effort)',
+  },
+};
+const OPENAI_EFFORTS: ReasoningEffort[] = [...REASONING_EFFORTS];
+const EFFORTS: Record<LlmProvider, ReasoningEffort[]> = { openai: OPENAI_EFFORTS, 'openai-compatible': OPENAI_EFFORTS, anthropic: ['low', 'medium', 'high', 'xhigh', 'max'] };
+const DEFAULT_KEY_ENV: Record<LlmProvider, string | null> = { openai: 'OPENAI_API_KEY', anthropic: 'ANTHROPIC_API_KEY', 'openai-compatible': null };
+
+/**
+ * The settings of an LLM model entry, with defaults applied; problems (placed at the offending key or value) are
+ * pushed for settings a provider cannot honour. Values of the wrong type were reported by the schema and are
+ * ignored here. Returns undefined for non-LLM providers.
+ */
+function parseLlmSettings(
+  src: YamlSource,
+  raw: Record<string, unknown>,
+  idPath: (string | number)[],
+  i: number,
+  provider: string,
+  target: string,
+  dir: string,
+  problems: Problem[],
+): LlmSettings | undefined {
+  const at = (key: string, message: string, hint: string, onKey = false) => problems.push(problemAt(src, ['models', i, key], message, { key: onKey, hint }));
+  const present = LLM_KEYS.filter((k) => raw[k] !== undefined);
+  if (!(LLM_PROVIDERS as readonly string[]).includes(provider)) {
+    for (const k of present) at(k, `"${k}" applies to the LLM providers (${LLM_PROVIDERS.join(', ')}), not to ${provider}: models`, 'remove it', true);
+    return undefined;
+  }
+  const p = provider as LlmProvider;
+  for (const k of present) if (NOT_FOR[p][k]) at(k, `"${k}" does not apply to ${p} models`, NOT_FOR[p][k], true);
+  const num = (k: string) => (typeof raw[k] === 'number' ? (raw[k] as number) : undefined);
+  const str = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string) : undefined);
+
+  const effort = str('reasoning_effort') as ReasoningEffort | undefined;
+  if (effort && !EFFORTS[p].includes(effort) && OPENAI_EFFORTS.includes(effort)) {
+    at('reasoning_effort', `reasoning_effort "${effort}" is not valid for ${p} models`, `use one of ${EFFORTS[p].join(', ')}`);
+  }
+  const t = raw.thinking as { budget_tokens?: unknown } | false | 'adaptive' | undefined;
+  const budget = t && typeof t === 'object' && typeof t.budget_tokens === 'number' ? t.budget_tokens : undefined;
+  const thinking: Sampling['thinking'] = t === false || t === 'adaptive' ? t : budget !== undefined ? { budgetTokens: budget } : undefined;
+  let maxTokens = num('max_tokens');
+  if (p === 'anthropic' && budget !== undefined && maxTokens !== undefined && maxTokens <= budget) {
+    // The Messages API refuses this; saying so here beats a 400 on every sample.
+    at('max_tokens', `max_tokens (${maxTokens}) must be larger than thinking.budget_tokens (${budget})`, 'the budget is part of max_tokens: raise max_tokens or lower the budget');
+  }
+  // Anthropic requires max_tokens; the default is resolved here so that the cache key holds the value sent.
+  if (p === 'anthropic' && maxTokens === undefined) maxTokens = LLM_DEFAULTS.anthropicMaxTokens + (budget ?? 0);
+  const api = p === 'anthropic' ? 'messages' : ((str('api') ?? 'chat') as 'chat' | 'responses');
+  if (api === 'responses' && raw.seed !== undefined) at('seed', 'the Responses API has no seed', 'use api: chat, or remove seed', true);
+
+  const baseURL = str('base_url') ?? null;
+  if (p === 'openai-compatible' && raw.base_url === undefined) {
+    problems.push(problemAt(src, idPath, `openai-compatible:${target} needs base_url`, {
+      hint: `write it as a map: { id: openai-compatible:${target}, base_url: http://127.0.0.1:8000/v1 } (plus api_key_env if the server wants a key)`,
+    }));
+  }
+  let templatesDir: string | null = null;
+  const templates = str('templates');
+  if (templates !== undefined) {
+    templatesDir = resolve(dir, templates);
+    if (!existsSync(templatesDir) || !statSync(templatesDir).isDirectory()) {
+      at('templates', `prompt templates folder ${templatesDir} does not exist`, 'a folder laid out like prompts/ (system.hbs, user.hbs, languages/<lang>.hbs), relative to the config file');
+    }
+  }
+  const pr = raw.prices as { input_per_mtok?: unknown; output_per_mtok?: unknown } | undefined;
+  const prices: Prices | null =
+    pr && typeof pr.input_per_mtok === 'number' && typeof pr.output_per_mtok === 'number' ? { inputPerMTok: pr.input_per_mtok, outputPerMTok: pr.output_per_mtok } : null;
+
+  const sampling: Sampling = {};
+  if (num('temperature') !== undefined) sampling.temperature = num('temperature');
+  if (num('top_p') !== undefined) sampling.topP = num('top_p');
+  if (maxTokens !== undefined) sampling.maxTokens = maxTokens;
+  if (num('seed') !== undefined && Number.isInteger(num('seed'))) sampling.seed = num('seed');
+  if (effort) sampling.reasoningEffort = effort;
+  if (thinking !== undefined) sampling.thinking = thinking;
+  return {
+    provider: p,
+    model: target,
+    api,
+    baseURL,
+    apiKeyEnv: str('api_key_env') ?? DEFAULT_KEY_ENV[p],
+    sampling,
+    timeoutMs: num('timeout_ms') ?? LLM_DEFAULTS.timeoutMs,
+    maxRetries: num('max_retries') ?? LLM_DEFAULTS.maxRetries,
+    concurrency: num('concurrency') ?? LLM_DEFAULTS.concurrency,
+    rpm: num('rpm') ?? null,
+    tpm: num('tpm') ?? null,
+    prices,
+    templatesDir,
+  };
 }
 
 /** Suites: every suites/<name>.yaml, plus the implicit full suite `dualgauge` unless a file defines it. */

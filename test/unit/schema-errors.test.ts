@@ -12,6 +12,8 @@ import { listSuiteNames, loadConfig, loadSuite, locateConfig } from '../../plugi
 import { codeFrame, nodeAt, parseYaml, placeAtOffset, placeOf, problemAt, readYaml, toPlain } from '../../plugin/config/yaml-source.js';
 import { DualGaugeError, ValidationError, type Problem } from '../../plugin/errors.js';
 import { loadTask } from '../../plugin/spec/load-task.js';
+import { ALL_PROVIDERS, KNOWN_PROVIDERS } from '../../plugin/config/load-config.js';
+import { LLM_DEFAULTS } from '../../plugin/config/types.js';
 
 const made: string[] = [];
 afterAll(() => {
@@ -316,6 +318,176 @@ describe('loadConfig: models', () => {
   test('a map entry keeps its label and n', () => {
     const file = write(join(tmp(), 'dualgauge.config.yaml'), ['models:', '  - { id: reference:secure, label: Ref, n: 3 }']);
     expect(loadConfig(file).models).toEqual([{ id: 'reference:secure', provider: 'reference', target: 'secure', label: 'Ref', n: 3 }]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+describe('loadConfig: LLM models (openai, anthropic, openai-compatible)', () => {
+  /** The LLM providers are validated always, and runnable where the caller says it can run them. */
+  const llmConfig = (file: string) => loadConfig(file, { providers: ALL_PROVIDERS });
+
+  test('by default they are reported as not available yet; with the providers option they load', () => {
+    const lines = ['models: [openai:gpt-5]'];
+    const file = write(join(tmp(), 'dualgauge.config.yaml'), lines);
+    expect(KNOWN_PROVIDERS).toEqual(['reference', 'files']);
+    expect(validationError(() => loadConfig(file)).problems[0].message).toBe('provider "openai" is not available in this version');
+    expect(llmConfig(file).models[0].llm).toBeDefined();
+  });
+
+  test('string forms get the defaults: chat API, the vendor key variable, limits, no prices', () => {
+    const file = write(join(tmp(), 'dualgauge.config.yaml'), ['models: [openai:gpt-5, anthropic:claude-sonnet-4-5]']);
+    const [oa, an] = llmConfig(file).models;
+    expect(oa).toEqual({
+      id: 'openai:gpt-5',
+      provider: 'openai',
+      target: 'gpt-5',
+      label: 'openai:gpt-5',
+      llm: {
+        provider: 'openai',
+        model: 'gpt-5',
+        api: 'chat',
+        baseURL: null,
+        apiKeyEnv: 'OPENAI_API_KEY',
+        sampling: {},
+        timeoutMs: LLM_DEFAULTS.timeoutMs,
+        maxRetries: LLM_DEFAULTS.maxRetries,
+        concurrency: LLM_DEFAULTS.concurrency,
+        rpm: null,
+        tpm: null,
+        prices: null,
+        templatesDir: null,
+      },
+    });
+    // Anthropic needs max_tokens: the default is resolved here, so the cache key holds what is sent.
+    expect(an.llm).toMatchObject({ api: 'messages', apiKeyEnv: 'ANTHROPIC_API_KEY', sampling: { maxTokens: LLM_DEFAULTS.anthropicMaxTokens } });
+  });
+
+  test('every setting of a map entry is read, paths relative to the config file', () => {
+    const dir = tmp();
+    mkdirSync(join(dir, 'prompts-x'));
+    const file = write(join(dir, 'dualgauge.config.yaml'), [
+      'models:',
+      '  - id: openai:o4-mini',
+      '    label: o4',
+      '    n: 5',
+      '    api: responses',
+      '    reasoning_effort: high',
+      '    max_tokens: 4000',
+      '    temperature: 1',
+      '    top_p: 0.5',
+      '    timeout_ms: 120000',
+      '    max_retries: 6',
+      '    concurrency: 8',
+      '    rpm: 500',
+      '    tpm: 200000',
+      '    prices: { input_per_mtok: 1.1, output_per_mtok: 4.4 }',
+      '    templates: prompts-x',
+      '    api_key_env: MY_OPENAI_KEY',
+      '  - { id: anthropic:claude-opus-4-5, thinking: { budget_tokens: 4096 }, max_tokens: 16000, reasoning_effort: max }',
+      '  - { id: anthropic:claude-haiku-4-5, thinking: false }',
+      '  - { id: "openai-compatible:llama3.1:8b", base_url: "http://127.0.0.1:11434/v1", seed: 7 }',
+    ]);
+    const [o4, opus, haiku, local] = llmConfig(file).models;
+    expect(o4).toMatchObject({ label: 'o4', n: 5 });
+    expect(o4.llm).toEqual({
+      provider: 'openai',
+      model: 'o4-mini',
+      api: 'responses',
+      baseURL: null,
+      apiKeyEnv: 'MY_OPENAI_KEY',
+      sampling: { reasoningEffort: 'high', maxTokens: 4000, temperature: 1, topP: 0.5 },
+      timeoutMs: 120_000,
+      maxRetries: 6,
+      concurrency: 8,
+      rpm: 500,
+      tpm: 200_000,
+      prices: { inputPerMTok: 1.1, outputPerMTok: 4.4 },
+      templatesDir: join(dir, 'prompts-x'),
+    });
+    expect(opus.llm?.sampling).toEqual({ thinking: { budgetTokens: 4096 }, maxTokens: 16_000, reasoningEffort: 'max' });
+    expect(haiku.llm?.sampling).toEqual({ thinking: false, maxTokens: LLM_DEFAULTS.anthropicMaxTokens });
+    expect(local).toMatchObject({ provider: 'openai-compatible', target: 'llama3.1:8b' });
+    expect(local.llm).toMatchObject({ model: 'llama3.1:8b', api: 'chat', baseURL: 'http://127.0.0.1:11434/v1', apiKeyEnv: null, sampling: { seed: 7 } });
+  });
+
+  test('bad values and misspelt keys: each placed at its line:col with a hint, all at once', () => {
+    const lines = [
+      'models:', // 1
+      '  - id: openai:gpt-5', // 2
+      '    temperature: 3', // 3  above 2
+      '    api: chats', // 4  not chat/responses
+      '    tempreature: 0.2', // 5  misspelt
+      '    base_url: localhost:8000', // 6  no scheme
+      '    api_key_env: my-key', // 7  not a variable name
+      '  - { id: anthropic:claude-x, thinking: true }', // 8  neither false, adaptive nor a budget
+      '  - { id: anthropic:claude-y, thinking: { budget: 2000 } }', // 9  budget_tokens misspelt
+      '  - { id: openai:gpt-y, prices: { input_per_mtok: 1 } }', // 10 output price missing
+      '  - { id: openai:gpt-z, concurrency: 0 }', // 11 below 1
+    ];
+    const file = write(join(tmp(), 'dualgauge.config.yaml'), lines);
+    const e = validationError(() => llmConfig(file));
+    expect(e.code).toBe('DG_CONFIG_INVALID');
+    expect(problemWith(e, 'temperature: must be <= 2').place).toEqual(at(file, lines, 3, '3'));
+    expect(problemWith(e, 'api: must be one of "chat", "responses"').place).toEqual(at(file, lines, 4, 'chats'));
+    const typo = problemWith(e, 'tempreature');
+    expect(typo.place).toEqual(at(file, lines, 5, 'tempreature'));
+    expect(typo.hint).toContain('did you mean "temperature"');
+    expect(problemWith(e, 'base_url: must match').place).toEqual(at(file, lines, 6, 'localhost'));
+    expect(problemWith(e, 'api_key_env: must match').place).toEqual(at(file, lines, 7, 'my-key'));
+    const thinking = problemWith(e, 'thinking: does not match any allowed form');
+    expect(thinking.place).toEqual(at(file, lines, 8, 'true'));
+    expect(thinking.message).toMatch(/false.*adaptive.*a map/);
+    const budget = problemWith(e, 'unknown key "budget"');
+    expect(budget.place).toEqual(at(file, lines, 9, 'budget'));
+    expect(budget.hint).toBe('allowed keys: budget_tokens');
+    expect(problemWith(e, 'missing required key "output_per_mtok"').place.line).toBe(10);
+    expect(problemWith(e, 'concurrency: must be >= 1').place).toEqual(at(file, lines, 11, '0'));
+    for (const p of e.problems) expectFrame(p, lines);
+  });
+
+  test('settings a provider cannot honour are errors at the key, with what to do instead', () => {
+    const dir = tmp();
+    const lines = [
+      'models:', // 1
+      '  - { id: anthropic:claude-x, temperature: 0.2, seed: 1 }', // 2  Messages API: no temperature, no seed
+      '  - { id: openai:gpt-5, thinking: { budget_tokens: 2048 } }', // 3  thinking is Anthropic's
+      '  - { id: reference:secure, max_tokens: 100 }', // 4  not an LLM
+      '  - { id: openai:gpt-4o, api: responses, seed: 3 }', // 5  Responses has no seed
+      '  - { id: anthropic:claude-y, thinking: { budget_tokens: 8000 }, max_tokens: 8000 }', // 6  budget must fit
+      '  - { id: anthropic:claude-z, reasoning_effort: minimal }', // 7  not an Anthropic effort
+      '  - { id: openai:gpt-4.1, templates: ./no-such-dir }', // 8  missing folder
+      '  - openai-compatible:llama', // 9  needs base_url
+      '  - { id: "openai-compatible:qwen", api_key_env: QWEN_KEY }', // 10 needs base_url too
+    ];
+    const file = write(join(dir, 'dualgauge.config.yaml'), lines);
+    const e = validationError(() => llmConfig(file));
+    const temperature = problemWith(e, '"temperature" does not apply to anthropic');
+    expect(temperature.place).toEqual(at(file, lines, 2, 'temperature'));
+    expect(temperature.hint).toMatch(/remove it/);
+    expect(problemWith(e, '"seed" does not apply to anthropic').place).toEqual(at(file, lines, 2, 'seed'));
+    const thinking = problemWith(e, '"thinking" does not apply to openai');
+    expect(thinking.place).toEqual(at(file, lines, 3, 'thinking'));
+    expect(thinking.hint).toContain('reasoning_effort');
+    expect(problemWith(e, '"max_tokens" applies to the LLM providers').place).toEqual(at(file, lines, 4, 'max_tokens'));
+    expect(problemWith(e, 'Responses API has no seed').place).toEqual(at(file, lines, 5, 'seed'));
+    const budget = problemWith(e, 'must be larger than thinking.budget_tokens');
+    expect(budget.place).toEqual(at(file, lines, 6, '8000', 1));
+    const effort = problemWith(e, 'reasoning_effort "minimal" is not valid for anthropic models');
+    expect(effort.place).toEqual(at(file, lines, 7, 'minimal'));
+    expect(effort.hint).toBe('use one of low, medium, high, xhigh, max');
+    const templates = problemWith(e, 'prompt templates folder');
+    expect(templates.place).toEqual(at(file, lines, 8, './no-such-dir'));
+    expect(templates.message).toContain(join(dir, 'no-such-dir'));
+    const compat = e.problems.filter((p) => p.message.includes('needs base_url'));
+    expect(compat.map((p) => p.place)).toEqual([at(file, lines, 9, 'openai-compatible:llama'), at(file, lines, 10, '"openai-compatible:qwen"')]);
+    expect(compat[0].hint).toContain('base_url: http://');
+    expect(e.problems).toHaveLength(10);
+    for (const p of e.problems) expectFrame(p, lines);
+  });
+
+  test('reference and files entries with only id, label and n still load exactly as before', () => {
+    const file = write(join(tmp(), 'dualgauge.config.yaml'), ['models:', '  - { id: reference:secure, label: Ref, n: 3 }']);
+    expect(llmConfig(file).models).toEqual([{ id: 'reference:secure', provider: 'reference', target: 'secure', label: 'Ref', n: 3 }]);
   });
 });
 
