@@ -106,6 +106,12 @@ describe('C++ candidates get one outcome each', () => {
     expect(outcomesOf(5)).toEqual(['passed', 'timeout', 'passed', 'passed', 'passed', 'passed']);
   });
 
+  test('coverage comes after the last case: a case whose process was killed before has none, not an empty one', () => {
+    const coverage = (id: string) => (readEvidence(project, summary.runId, at(5, id).evidenceRef!) as { coverage: { lines: number[] } | null }).coverage;
+    expect(coverage('own-file')).toBeNull();
+    expect(coverage('unknown-user')?.lines.length).toBeGreaterThan(0);
+  });
+
   test('signature tolerance: const char* parameters and a const char* result (nullptr = nothing) pass', () => {
     expect(outcomesOf(6)).toEqual(['passed', 'passed', 'passed', 'passed', 'passed', 'passed']);
     expect(at(6, 'empty-file').actual).toBe('');
