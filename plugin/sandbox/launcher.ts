@@ -91,8 +91,13 @@ export class Launcher {
   }
 }
 
-/** The one waiting standby per launch key (the cgroup limits and uid it was started for). */
+/** The one waiting standby per launch key (the cgroup limits and scratch sizes it was started for). */
 const standbys = new Map<string, Launcher>();
+/**
+ * Keys a worker keeps a standby for: each holds a shell, a cgroup and empty tmpfs mounts. A run has a few (build
+ * and run execs, a task with limits of its own); past this, the least recently prepared one goes.
+ */
+const MAX_STANDBYS = 8;
 
 /** The standby for this key if one waits, else a launcher started now. */
 export function takeLauncher(key: string, start: () => Launcher): Launcher {
@@ -114,6 +119,11 @@ export function prepareLauncher(key: string, start: () => Launcher): void {
   if (standbys.get(key)?.usable) return;
   standbys.get(key)?.dispose();
   standbys.delete(key);
+  if (standbys.size >= MAX_STANDBYS) {
+    const [oldest, launcher] = standbys.entries().next().value!;
+    standbys.delete(oldest);
+    launcher.dispose();
+  }
   try {
     const next = start();
     next.keepAlive(false);

@@ -94,6 +94,19 @@ describe('standbys', () => {
     await standby.closed;
   });
 
+  test('a worker keeps at most 8 standbys: the least recently prepared one goes', async () => {
+    const started: Launcher[] = [];
+    const start = () => {
+      started.push(startPlain());
+      return started.at(-1)!;
+    };
+    for (let i = 0; i < 9; i++) prepareLauncher(`cap-${i}`, start);
+    expect((await started[0].closed).signal).toBe('SIGKILL');
+    expect(started.slice(1).every((l) => l.usable)).toBe(true);
+    for (let i = 1; i < 9; i++) takeLauncher(`cap-${i}`, start).dispose();
+    expect(started).toHaveLength(9);
+  });
+
   test('a waiting standby does not keep its process alive, and ends with it', async () => {
     const marker = `dg-standby-${process.pid}-${Date.now()}`;
     const script = `
