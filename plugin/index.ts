@@ -18,7 +18,14 @@ import { dualgaugePool } from './pool/pool-worker.js';
 import { sweepLeftovers } from './sandbox/teardown.js';
 import { compileSuite } from './spec/compile-suite.js';
 import { makeRunId, sha256 } from './results/store.js';
-import type { RunConfig } from './config/types.js';
+import type { LanguageName, RunConfig } from './config/types.js';
+import { GenerationCache } from './generation/generation-cache.js';
+import { resolveModelKey } from './generation/providers/common.js';
+import { startGenerationService } from './generation/service.js';
+import { getLanguage } from './languages/index.js';
+import { ownScratchDir } from './sandbox/scratch.js';
+import { loadTask } from './spec/load-task.js';
+import type { Task } from './spec/task.js';
 import { ExitPolicyReporter } from '../reporters/exit-policy.js';
 import { ResultsReporter } from '../reporters/results-reporter.js';
 import type { ProvidedRun } from './runtime/provided.js';
@@ -41,7 +48,7 @@ interface FactoryState {
 }
 
 /** Shared by every project of one Vitest instance: one run id, one set of injected reporters. */
-const runs = new WeakMap<Vitest, { runId: string; results: ResultsReporter | null; exit: ExitPolicyReporter }>();
+const runs = new WeakMap<Vitest, { runId: string; results: ResultsReporter | null; exit: ExitPolicyReporter; generation: ProvidedRun['generation'] }>();
 
 export function dualgauge(options: DualGaugeOptions = {}): TestProjectInlineConfiguration[] {
   const state: FactoryState = { configFile: null, config: null, error: null };
@@ -119,7 +126,9 @@ function suitePlugin(state: FactoryState, suiteName: string, specFiles: string[]
         // Blob shards leave the summary to the merge step (CONTRACTS.md "Result files").
         const runId = freeRunId(config.resultsDir, planHash);
         const results = blob ? null : new ResultsReporter(config, runId, !!vitest.config.mergeReports);
-        run = { runId, results, exit };
+        // LLM models: the generation service runs here, where the API keys are (workers never get them).
+        const generation = vitest.config.mergeReports ? null : await startGeneration(config, specFiles, results);
+        run = { runId, results, exit, generation };
         runs.set(vitest, run);
         (vitest.config.reporters as unknown[]).push(exit);
         if (results) (vitest.config.reporters as unknown[]).push(results);
@@ -128,10 +137,45 @@ function suitePlugin(state: FactoryState, suiteName: string, specFiles: string[]
       }
       run.exit.addProject(project.name);
       run.results?.addProject(project.name);
-      const provided: ProvidedRun = { config, suite, runId: run.runId, runDir: `${config.resultsDir}/${run.runId}` };
+      const provided: ProvidedRun = { config, suite, runId: run.runId, runDir: `${config.resultsDir}/${run.runId}`, generation: run.generation };
       project.provide('dualgauge', provided);
     },
   };
+}
+
+/**
+ * Start the generation service when the run has LLM models; the results reporter reports its totals and
+ * closes it at the end. Models whose API key is missing are skipped, each with one line saying why.
+ */
+async function startGeneration(config: RunConfig, specFiles: string[], results: ResultsReporter | null): Promise<ProvidedRun['generation']> {
+  const llm = config.models.filter((m) => m.llm);
+  if (!llm.length) return null;
+  const skipped: Record<string, string> = {};
+  for (const m of llm) {
+    const key = resolveModelKey(m, process.env);
+    if ('skip' in key && key.skip) skipped[m.id] = key.skip;
+  }
+  const files = new Map(specFiles.map((f) => [basename(dirname(f)), f]));
+  const tasks = new Map<string, Task>();
+  const service = await startGenerationService({
+    models: llm,
+    env: process.env,
+    cache: new GenerationCache(config.cacheDir),
+    dir: ownScratchDir(),
+    language: (name) => getLanguage(name as LanguageName) ?? undefined,
+    loadTask: (id) => {
+      let t = tasks.get(id);
+      if (!t) {
+        const file = files.get(id);
+        if (!file) throw new DualGaugeError('DG_INTERNAL', `no task ${id} in this run`);
+        tasks.set(id, (t = loadTask(file)));
+      }
+      return t;
+    },
+  });
+  results?.attachGeneration(service, skipped);
+  if (!results) process.once('exit', () => void service.close());
+  return { socket: service.socketPath, skipped };
 }
 
 /** A run id whose folder does not exist yet: two runs of the same plan in the same second get the next second. */

@@ -11,6 +11,24 @@ import { appendLine, linkLatest, writeAtomic } from '../plugin/results/store.js'
 import { recordOf, type CaseLine } from './records.js';
 import { renderTable } from './table.js';
 import { runHeader, runManifest } from './manifest.js';
+import type { GenerationService, GenerationStats } from '../plugin/generation/service.js';
+
+type GenerationSummary = GenerationStats & { skipped: Record<string, string> };
+
+function generationSummary(stats: GenerationStats, skipped: Record<string, string>): GenerationSummary {
+  return { ...stats, skipped };
+}
+
+/** One line per LLM model: samples generated and reused, tokens, cost (unknown stays unknown). */
+function generationLines(g: GenerationSummary): string[] {
+  const lines = Object.entries(g.models).map(([model, m]) => {
+    const cost = m.costUsd === null ? 'cost unknown' : `$${m.costUsd.toFixed(4)}`;
+    return `generation ${model}: ${m.generated} generated, ${m.cached} from the cache, ${m.failed} failed · tokens in ${m.tokens.input}, out ${m.tokens.output} · ${cost}`;
+  });
+  for (const [model, why] of Object.entries(g.skipped)) lines.push(`generation ${model}: skipped (${why})`);
+  if (g.missing.length) lines.push(`not generated (budget): ${g.missing.length} sample(s), listed in summary.json`);
+  return lines;
+}
 
 export class ResultsReporter implements Reporter {
   private readonly projects = new Set<string>();
@@ -18,9 +36,15 @@ export class ResultsReporter implements Reporter {
   readonly runDir: string;
   summaryFile: string | null = null;
   private shardRuns: string[] | undefined;
+  private generation: { service: GenerationService; skipped: Record<string, string> } | null = null;
 
   constructor(private readonly config: RunConfig, readonly runId: string, private readonly merging = false) {
     this.runDir = join(config.resultsDir, runId);
+  }
+
+  /** The run's generation service: its skipped models are announced, its totals reported, and it is closed at the end. */
+  attachGeneration(service: GenerationService, skipped: Record<string, string>): void {
+    this.generation = { service, skipped };
   }
 
   addProject(name: string): void {
@@ -29,6 +53,7 @@ export class ResultsReporter implements Reporter {
 
   onInit(): void {
     if (!this.merging) process.stdout.write(`\n${runHeader(this.config, this.runId)}\n`);
+    for (const [model, why] of Object.entries(this.generation?.skipped ?? {})) process.stdout.write(`model ${model} skipped: ${why}\n`);
   }
 
   onTestCaseResult(t: TestCase): void {
@@ -45,7 +70,16 @@ export class ResultsReporter implements Reporter {
     appendLine(join(this.runDir, 'cases.jsonl'), rec);
   }
 
-  onTestRunEnd(_modules: ReadonlyArray<TestModule>, _errors: ReadonlyArray<unknown>, reason: TestRunEndReason): void {
+  async onTestRunEnd(modules: ReadonlyArray<TestModule>, errors: ReadonlyArray<unknown>, reason: TestRunEndReason): Promise<void> {
+    const generation = this.generation ? generationSummary(this.generation.service.stats(), this.generation.skipped) : null;
+    try {
+      this.writeSummary(reason, generation);
+    } finally {
+      await this.generation?.service.close();
+    }
+  }
+
+  private writeSummary(reason: TestRunEndReason, generation: GenerationSummary | null): void {
     if (!this.records.length) {
       process.stdout.write(`\nDualGauge: no case finished${reason === 'interrupted' ? ' (interrupted)' : ''}; no summary written.\n`);
       return;
@@ -73,6 +107,7 @@ export class ResultsReporter implements Reporter {
       interrupted: reason === 'interrupted',
       cases: this.records.length,
       cache,
+      ...(generation ? { generation } : {}),
       rows,
       byCwe,
     };
@@ -84,6 +119,7 @@ export class ResultsReporter implements Reporter {
       `DualGauge run ${this.runId}${incomplete ? ' (incomplete)' : ''}`,
       ...[...bySuite.keys()].map((suite) => `\nsuite ${suite}\n${renderTable(rows.filter((r) => r.suite === suite), this.config.k)}`),
       '',
+      ...(generation ? generationLines(generation) : []),
       `cases: ${this.records.length} (execution cache: ${cache.hits} reused, ${cache.misses} executed)`,
       `results: ${this.summaryFile}`,
       '',

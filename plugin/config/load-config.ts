@@ -10,16 +10,16 @@ import { DEFAULT_LIMITS, LLM_DEFAULTS, LLM_PROVIDERS, REASONING_EFFORTS, type Au
 
 export const CONFIG_FILE = 'dualgauge.config.yaml';
 /**
- * Providers a run can use today; others are config errors, not silent skips. The LLM providers are parsed and
- * validated (model-settings.ts) but only runnable once generation is wired into the runtime: until then a caller
- * that can run them passes `{ providers: ALL_PROVIDERS }` to loadConfig.
+ * Providers a run can use: the task's references, replays, and the LLM providers (docs/providers.md). Planned
+ * ones (agents) are config errors, not silent skips. A caller that cannot run LLM providers may narrow the list
+ * with `{ providers: KNOWN_PROVIDERS }`.
  */
 export const KNOWN_PROVIDERS = ['reference', 'files'] as const;
 export const ALL_PROVIDERS: readonly string[] = [...KNOWN_PROVIDERS, ...LLM_PROVIDERS];
 const PLANNED_PROVIDERS = ['openai', 'anthropic', 'openai-compatible', 'agent'];
 
 export interface LoadConfigOptions {
-  /** Providers the caller can run (default KNOWN_PROVIDERS); any other is reported as not available. */
+  /** Providers the caller can run (default ALL_PROVIDERS); any other is reported as not available. */
   providers?: readonly string[];
 }
 
@@ -62,7 +62,7 @@ interface RawConfig {
 }
 
 export function loadConfig(file: string, opts: LoadConfigOptions = {}): RunConfig {
-  const providers = opts.providers ?? KNOWN_PROVIDERS;
+  const providers = opts.providers ?? ALL_PROVIDERS;
   const src = readYaml(file, 'DG_CONFIG_INVALID');
   const problems = src.data === null || src.data === undefined ? [] : validateAgainst('config', src);
   const raw = (toPlain(src.data) ?? {}) as RawConfig;

@@ -1,7 +1,7 @@
 /**
- * Samples of a model for one task and language. This version has two providers that need no network:
- * `reference:secure|insecure` (the task's own references, one sample per file) and `files:<dir>` (replay).
- * LLM providers and agents plug in here later behind the same `Sample` shape.
+ * Samples of a model for one task and language: `reference:secure|insecure` (the task's own references, one
+ * sample per file), `files:<dir>` (replay), and LLM providers, whose samples are placeholders (`generate`) that
+ * the suite fills from the generation service (llm-sample.ts) when their first test runs.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -18,12 +18,14 @@ export interface Sample {
   source: string;
   files: Record<string, Buffer> | null;
   /** A sample-level outcome when there is nothing to run. */
-  failure: { outcome: Extract<Outcome, 'no-sample' | 'empty' | 'no-code'>; message: string } | null;
+  failure: { outcome: Extract<Outcome, 'no-sample' | 'empty' | 'no-code' | 'refusal'>; message: string } | null;
   /** sha256 of the candidate's files. */
   hash: string;
+  /** An LLM sample not generated yet: its files come from the generation service. */
+  generate?: true;
 }
 
-function hashFiles(files: Record<string, Buffer>): string {
+export function hashFiles(files: Record<string, Buffer>): string {
   const h = createHash('sha256');
   for (const k of Object.keys(files).sort()) h.update(k).update('\0').update(files[k]).update('\0');
   return h.digest('hex');
@@ -73,6 +75,10 @@ export function resolveSamples(model: ModelSpec, task: Task, lang: Language, n: 
       if (existsSync(file)) return fromFile(i, file, lang, source);
       return missing(i, source, `no replay sample at ${source}`);
     });
+  }
+  if (model.llm) {
+    const count = model.n ?? n;
+    return Array.from({ length: count }, (_, i) => ({ index: i, source: `${model.id} #${i}`, files: null, failure: null, hash: '', generate: true as const }));
   }
   throw new Error(`provider ${model.provider} has no sample resolver`);
 }

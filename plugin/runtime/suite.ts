@@ -5,6 +5,7 @@
 import { inject, type TestContext } from 'vitest';
 import type { LanguageName, ModelSpec } from '../config/types.js';
 import { matchesAny } from '../config/globs.js';
+import { generateSample } from '../generation/llm-sample.js';
 import { resolveSamples, type Sample } from '../generation/samples.js';
 import { getLanguage } from '../languages/index.js';
 import type { CandidateRun, CaseRun } from '../languages/run-candidate.js';
@@ -31,7 +32,8 @@ export async function loadTaskSuite(specFile: string): Promise<TaskSuite> {
   const task = loadTask(specFile);
   const cache = new Cache(config.cacheDir);
   const languages = config.languages.filter((l) => task.languages.includes(l) && (!suite.languages || suite.languages.includes(l)) && getLanguage(l));
-  const models = config.models.filter((m) => !suite.models || matchesAny(m.id, suite.models));
+  // A model skipped for a missing API key was announced once by the main process (index.ts); no tests for it.
+  const models = config.models.filter((m) => (!suite.models || matchesAny(m.id, suite.models)) && !provided.generation?.skipped[m.id]);
   const samples: SampleSuite[] = [];
   for (const model of models) {
     for (const lang of languages) {
@@ -55,7 +57,7 @@ export class SampleSuite {
     private readonly task: Task,
     private readonly model: ModelSpec,
     private readonly language: LanguageName,
-    private readonly sample: Sample,
+    private sample: Sample,
     private readonly cache: Cache,
   ) {
     this.name = `${model.label} · ${language} · #${sample.index}`;
@@ -73,6 +75,16 @@ export class SampleSuite {
     const c = this.task.cases.find((x) => x.id === caseId);
     if (!c) throw new Error(`case ${caseId} not in ${this.task.id}`);
     return c;
+  }
+
+  /** An LLM sample is generated (by the main process) when its first test runs, under that test's signal. */
+  private generated?: Promise<Sample>;
+  private resolveSample(signal: AbortSignal): Promise<Sample> {
+    if (!this.sample.generate) return Promise.resolve(this.sample);
+    const socket = this.provided.generation?.socket;
+    if (!socket) return Promise.reject(new Error(`${this.model.id} needs the generation service, and this run has none`));
+    this.generated ??= generateSample(socket, this.model, this.task, getLanguage(this.language)!, this.sample, signal).then((s) => (this.sample = s));
+    return this.generated;
   }
 
   private run(signal: AbortSignal) {
@@ -128,6 +140,8 @@ export class SampleSuite {
     let executable: number[] | undefined;
     let cached = false;
     try {
+      await this.resolveSample(ctx.signal);
+      meta.sampleSource = this.sample.source;
       if (this.sample.failure) {
         throw new SampleOutcomeError(this.sample.failure.outcome, this.sample.failure.message);
       }

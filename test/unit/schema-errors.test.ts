@@ -275,7 +275,7 @@ describe('loadConfig: models', () => {
       '  - foo:bar', // 3
       '  - reference:xyz', // 4
       '  - referense:secure', // 5
-      '  - openai:gpt-4o', // 6
+      '  - agent:codex', // 6
       '  - { id: files:./runs/none, label: Replay }', // 7
     ];
     const file = write(join(dir, 'dualgauge.config.yaml'), lines);
@@ -290,7 +290,7 @@ describe('loadConfig: models', () => {
     expect(xyz.message).toContain('"reference:xyz"');
     expect(referense.place).toEqual(at(file, lines, 5, 'referense'));
     expect(referense.hint).toContain('did you mean "reference:"');
-    expect(openai.place).toEqual(at(file, lines, 6, 'openai'));
+    expect(openai.place).toEqual(at(file, lines, 6, 'agent'));
     expect(openai.message).toContain('not available in this version');
     // A map entry is placed at its id value; the folder is resolved against the config's folder.
     expect(files.place).toEqual(at(file, lines, 7, 'files:'));
@@ -326,11 +326,11 @@ describe('loadConfig: LLM models (openai, anthropic, openai-compatible)', () => 
   /** The LLM providers are validated always, and runnable where the caller says it can run them. */
   const llmConfig = (file: string) => loadConfig(file, { providers: ALL_PROVIDERS });
 
-  test('by default they are reported as not available yet; with the providers option they load', () => {
+  test('they load by default; a caller that cannot run them narrows the providers and gets a placed error', () => {
     const lines = ['models: [openai:gpt-5]'];
     const file = write(join(tmp(), 'dualgauge.config.yaml'), lines);
-    expect(KNOWN_PROVIDERS).toEqual(['reference', 'files']);
-    expect(validationError(() => loadConfig(file)).problems[0].message).toBe('provider "openai" is not available in this version');
+    expect(loadConfig(file).models[0].llm).toBeDefined();
+    expect(validationError(() => loadConfig(file, { providers: KNOWN_PROVIDERS })).problems[0].message).toBe('provider "openai" is not available in this version');
     expect(llmConfig(file).models[0].llm).toBeDefined();
   });
 

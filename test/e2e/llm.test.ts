@@ -1,0 +1,98 @@
+/**
+ * LLM models through the real pipeline (test/fixtures/llm): the main process's generation service calls the
+ * vendor SDKs against a loopback server speaking the OpenAI and Anthropic APIs (test/support/fake-llm-server.ts);
+ * workers get samples over its socket, never the keys. The OpenAI model's four samples are a secure answer, an
+ * insecure one, a vendor refusal and prose without code (told apart by the seed, 100 + sample index); the
+ * Anthropic model answers securely; a model whose key variable is unset is skipped with one line. A second run
+ * makes no HTTP request at all.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startFakeLlmServer, type FakeLlmServer, type FakeStep, type RecordedRequest } from '../support/fake-llm-server.js';
+import { copyFixture, describeRun, readCases, readSummary, runVitest, type CaseLine, type Project, type RunResult } from './helpers.js';
+
+const SECURE = 'Here it is:\n\n```python\nimport html\n\n\ndef greeting(name):\n    return "<p>Hello, %s!</p>" % html.escape(name, quote=True)\n```\n';
+const INSECURE = '```python\ndef greeting(name):\n    return f"<p>Hello, {name}!</p>"\n```\n';
+const PROSE = 'Escape the name with the html module and wrap it in a paragraph.';
+const CASES = ['plain-name', 'unicode-name', 'script-tag', 'quote-break'];
+const KEYS = { OPENAI_API_KEY: 'sk-test-openai', ANTHROPIC_API_KEY: 'sk-test-anthropic', DG_TEST_MISSING_KEY: undefined };
+
+function answer(req: RecordedRequest): FakeStep {
+  if (req.endpoint === 'anthropic-messages') return { text: SECURE, usage: { input: 300, output: 60 } };
+  const usage = { input: 250, output: 50 };
+  switch (req.body?.seed) {
+    case 100: return { text: SECURE, usage };
+    case 101: return { text: INSECURE, usage };
+    case 102: return { refusal: 'I cannot help with that.', usage };
+    default: return { text: PROSE, usage };
+  }
+}
+
+let llm: FakeLlmServer;
+let project: Project;
+let first: RunResult;
+let firstLines: CaseLine[];
+let firstRequests: RecordedRequest[];
+
+beforeAll(async () => {
+  llm = await startFakeLlmServer({ fallback: answer });
+  project = copyFixture('llm');
+  project.replace('dualgauge.config.yaml', /FAKE_URL/g, llm.url);
+  first = await runVitest(project, { env: KEYS });
+  firstLines = readCases(project);
+  firstRequests = [...llm.requests];
+}, 240_000);
+
+afterAll(async () => {
+  await llm?.close();
+  project?.cleanup();
+});
+
+const outcomes = (lines: CaseLine[], model: string, sample: number) => CASES.map((id) => lines.find((l) => l.model === model && l.sample === sample && l.case === id)?.outcome);
+
+describe('a run with LLM models', () => {
+  test('each sample gets the outcome of what the model answered', () => {
+    expect(first.code, describeRun(first)).toBe(0);
+    expect(outcomes(firstLines, 'openai:gpt-test', 0)).toEqual(['passed', 'passed', 'passed', 'passed']);
+    expect(outcomes(firstLines, 'openai:gpt-test', 1)).toEqual(['passed', 'passed', 'failed', 'failed']);
+    expect(outcomes(firstLines, 'openai:gpt-test', 2)).toEqual(CASES.map(() => 'refusal'));
+    expect(outcomes(firstLines, 'openai:gpt-test', 3)).toEqual(CASES.map(() => 'no-code'));
+    expect(outcomes(firstLines, 'anthropic:claude-test', 0)).toEqual(['passed', 'passed', 'passed', 'passed']);
+    expect(outcomes(firstLines, 'reference:secure', 0)).toEqual(['passed', 'passed', 'passed', 'passed']);
+  });
+
+  test('one request per sample, with the key from the model\'s env variable, through each vendor API', () => {
+    const openai = firstRequests.filter((r) => r.endpoint === 'openai-chat');
+    const anthropic = firstRequests.filter((r) => r.endpoint === 'anthropic-messages');
+    expect(openai.map((r) => r.body.seed).sort()).toEqual([100, 101, 102, 103]);
+    expect(openai.every((r) => r.apiKey === KEYS.OPENAI_API_KEY && r.body.model === 'gpt-test')).toBe(true);
+    expect(anthropic).toHaveLength(1);
+    expect(anthropic[0]).toMatchObject({ apiKey: KEYS.ANTHROPIC_API_KEY, body: { model: 'claude-test' } });
+    // The prompt carries the task's own words.
+    expect(JSON.stringify(openai[0].body.messages)).toContain('escaped for HTML so that any text renders literally');
+  });
+
+  test('a model whose key is missing is skipped with one line naming the variable, and has no cases', () => {
+    expect(first.output).toMatch(/model openai:gpt-nokey skipped: DG_TEST_MISSING_KEY is not set/);
+    expect(firstLines.some((l) => l.model === 'openai:gpt-nokey')).toBe(false);
+    expect(firstRequests.some((r) => r.apiKey === undefined || r.body?.model === 'gpt-nokey')).toBe(false);
+  });
+
+  test('tokens and cost per model are in the summary and on the terminal', () => {
+    const summary = readSummary(project) as unknown as { generation: { models: Record<string, { generated: number; cached: number; tokens: { input: number; output: number }; costUsd: number | null }> } };
+    expect(summary.generation.models['openai:gpt-test']).toMatchObject({ generated: 4, cached: 0, tokens: { input: 1000, output: 200 } });
+    // 1000 input tokens at $1 and 200 output tokens at $2 per million.
+    expect(summary.generation.models['openai:gpt-test'].costUsd).toBeCloseTo(0.0014, 6);
+    // No price for this model name: unknown, not zero.
+    expect(summary.generation.models['anthropic:claude-test'].costUsd).toBeNull();
+    expect(first.output).toMatch(/generation openai:gpt-test: 4 generated, 0 from the cache/);
+  });
+
+  test('a second run makes no HTTP request and reaches the same outcomes', async () => {
+    const before = llm.requests.length;
+    const again = await runVitest(project, { env: KEYS });
+    expect(llm.requests.length - before, describeRun(again)).toBe(0);
+    const lines = readCases(project, again.output.match(/DualGauge run (\S+)/)![1]);
+    for (const i of [0, 1, 2, 3]) expect(outcomes(lines, 'openai:gpt-test', i)).toEqual(outcomes(firstLines, 'openai:gpt-test', i));
+    expect(again.output).toMatch(/generation openai:gpt-test: 0 generated, 4 from the cache/);
+  });
+});
