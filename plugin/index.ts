@@ -161,6 +161,7 @@ async function startGeneration(config: RunConfig, specFiles: string[], results: 
     models: llm,
     env: process.env,
     cache: new GenerationCache(config.cacheDir),
+    budgetUsd: config.budgetUsd,
     dir: ownScratchDir(),
     language: (name) => getLanguage(name as LanguageName) ?? undefined,
     loadTask: (id) => {

@@ -26,7 +26,11 @@ function generationLines(g: GenerationSummary): string[] {
     return `generation ${model}: ${m.generated} generated, ${m.cached} from the cache, ${m.failed} failed · tokens in ${m.tokens.input}, out ${m.tokens.output} · ${cost}`;
   });
   for (const [model, why] of Object.entries(g.skipped)) lines.push(`generation ${model}: skipped (${why})`);
-  if (g.missing.length) lines.push(`not generated (budget): ${g.missing.length} sample(s), listed in summary.json`);
+  if (g.missing.length) {
+    // Exactly what is missing, so an incomplete run is never read as a complete one.
+    lines.push(`not generated (budget): ${g.missing.length} sample(s)${g.missing.length > 20 ? ', the first 20 (all in summary.json)' : ''}:`);
+    for (const m of g.missing.slice(0, 20)) lines.push(`  ${m.model} · ${m.taskId} · ${m.language} · #${m.sampleIndex}`);
+  }
   return lines;
 }
 

@@ -58,6 +58,7 @@ interface RawConfig {
   results?: string;
   cache?: string | false;
   audit?: AuditMode;
+  budget?: number;
   thresholds?: { metric: string; model?: string; language?: LanguageName; min: number }[];
 }
 
@@ -107,6 +108,7 @@ export function loadConfig(file: string, opts: LoadConfigOptions = {}): RunConfi
     sandbox: { backend },
     limits,
     audit: raw.audit ?? 'auto',
+    budgetUsd: raw.budget ?? null,
     resultsDir: resolve(dir, raw.results ?? 'results'),
     cacheDir: raw.cache === false ? null : resolve(dir, raw.cache ?? '.dualgauge/cache'),
     thresholds: raw.thresholds ?? [],

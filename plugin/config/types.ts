@@ -114,6 +114,8 @@ export interface RunConfig {
   limits: Limits;
   /** Which cases run under the syscall-level audit trace (docs/traces.md, "Audit mode"). */
   audit: AuditMode;
+  /** USD the run may spend on LLM answers (null: no cap); past it, the samples left are reported as missing. */
+  budgetUsd: number | null;
   resultsDir: string;
   cacheDir: string | null;
   thresholds: Threshold[];

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startFakeLlmServer, type FakeLlmServer, type FakeStep, type RecordedRequest } from '../support/fake-llm-server.js';
-import { copyFixture, describeRun, readCases, readSummary, runVitest, type CaseLine, type Project, type RunResult } from './helpers.js';
+import { copyFixture, describeRun, latestTarget, readCases, readSummary, runVitest, type CaseLine, type Project, type RunResult } from './helpers.js';
 
 const SECURE = 'Here it is:\n\n```python\nimport html\n\n\ndef greeting(name):\n    return "<p>Hello, %s!</p>" % html.escape(name, quote=True)\n```\n';
 const INSECURE = '```python\ndef greeting(name):\n    return f"<p>Hello, {name}!</p>"\n```\n';
@@ -94,5 +94,51 @@ describe('a run with LLM models', () => {
     const lines = readCases(project, again.output.match(/DualGauge run (\S+)/)![1]);
     for (const i of [0, 1, 2, 3]) expect(outcomes(lines, 'openai:gpt-test', i)).toEqual(outcomes(firstLines, 'openai:gpt-test', i));
     expect(again.output).toMatch(/generation openai:gpt-test: 0 generated, 4 from the cache/);
+  });
+});
+
+describe('a budget', () => {
+  test('generation stops past it: the samples left are infra errors naming the budget, listed as missing, and the run is incomplete', async () => {
+    const capped = copyFixture('llm');
+    try {
+      capped.write('dualgauge.config.yaml', [
+        'specs: [specs/*/task.yaml]',
+        'languages: [python]',
+        'models:',
+        `  - { id: "openai:gpt-test", base_url: "${llm.url}/v1", seed: 100, max_tokens: 100, max_retries: 1, prices: { input_per_mtok: 1, output_per_mtok: 2 } }`,
+        'n: 4',
+        'k: [1]',
+        // One answer costs $0.00035 here (250 tokens in, 50 out); the service reserves the prompt plus max_tokens.
+        'budget: 0.001',
+        'results: results',
+      ].join('\n') + '\n');
+      const before = llm.requests.length;
+      const run = await runVitest(capped, { env: KEYS });
+      const runId = run.output.match(/DualGauge run (\S+)/)![1];
+      const lines = readCases(capped, runId);
+      const summary = readSummary(capped, runId) as unknown as { generation: { spentUsd: number; budgetExhausted: boolean; missing: { sampleIndex: number }[]; models: Record<string, { generated: number }> }; rows: { incomplete: boolean }[] };
+      const generated = summary.generation.models['openai:gpt-test'].generated;
+      const missing = summary.generation.missing.map((m) => m.sampleIndex).sort();
+      expect(generated, describeRun(run)).toBeGreaterThan(0);
+      expect(missing.length).toBeGreaterThan(0);
+      expect(generated + missing.length).toBe(4);
+      expect(llm.requests.length - before).toBe(generated);
+      expect(summary.generation.spentUsd).toBeLessThanOrEqual(0.001);
+      expect(summary.generation.budgetExhausted).toBe(true);
+      for (const i of missing) {
+        for (const l of lines.filter((x) => x.sample === i)) {
+          expect(l.outcome).toBe('infra-error');
+          expect(l.message).toMatch(/not generated: .*budget/i);
+        }
+      }
+      expect(summary.rows.every((r) => r.incomplete)).toBe(true);
+      expect(run.code).toBe(1);
+      expect(run.output).toMatch(/not generated \(budget\): \d sample/);
+      for (const i of missing) expect(run.output).toContain(`openai:gpt-test · greeting-html · python · #${i}`);
+      // An incomplete run is never presented as the latest complete one.
+      expect(latestTarget(capped)).toBeNull();
+    } finally {
+      capped.cleanup();
+    }
   });
 });

@@ -523,6 +523,17 @@ describe('loadConfig: values and paths', () => {
     expect(`${p.message} ${p.hint ?? ''}`).toMatch(/auto.*security.*all.*off/);
   });
 
+  test('budget: a positive number of USD, none by default; zero or a string is placed', () => {
+    const dir = tmp();
+    expect(loadConfig(write(join(dir, 'none.yaml'), ['languages: [python]'])).budgetUsd).toBeNull();
+    expect(loadConfig(write(join(dir, 'ok.yaml'), ['budget: 2.5'])).budgetUsd).toBe(2.5);
+    for (const bad of ['0', '"5 USD"']) {
+      const lines = ['languages: [python]', `budget: ${bad}`];
+      const file = write(join(dir, 'dualgauge.config.yaml'), lines);
+      expect(problemWith(validationError(() => loadConfig(file)), 'budget').place).toMatchObject(at(file, lines, 2, bad));
+    }
+  });
+
   test('every path is relative to the config file’s folder, not the cwd', () => {
     const dir = tmp();
     const sub = join(dir, 'bench', 'conf');
