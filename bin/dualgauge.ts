@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** `dualgauge` chores outside the benchmark run: validate tasks. The benchmark itself runs through Vitest. */
+/** `dualgauge` chores outside the benchmark run: validate tasks, plan a run. The benchmark itself runs through Vitest. */
 import { basename, dirname } from 'node:path';
 import { globSync } from 'tinyglobby';
 import { loadConfig, locateConfig } from '../plugin/config/load-config.js';
@@ -7,17 +7,21 @@ import { matchesAny } from '../plugin/config/globs.js';
 import { DualGaugeError, formatError } from '../plugin/errors.js';
 import { getLanguage } from '../plugin/languages/index.js';
 import { loadTask } from '../plugin/spec/load-task.js';
+import { formatPlan, planGeneration } from '../plugin/generation/plan.js';
 import { validateTask, type LanguageReport } from '../plugin/validate/validate-task.js';
 import { ownerTag } from '../plugin/sandbox/scratch.js';
 import { removeOwnedSync, sweepLeftovers } from '../plugin/sandbox/teardown.js';
 import { availableParallelism } from 'node:os';
 
 const USAGE = `usage: dualgauge validate [task-id-or-glob ...] [--config <file>]
+       dualgauge plan [--config <file>]
 
   validate   check that each task discriminates: the secure reference passes every case,
              each insecure reference passes every functional case, each security case is
              failed by >= 1 insecure reference (or has unkilled_reason), and the cases cover
              >= 90 % of the secure reference's lines. Exit 1 when a task has a problem.
+  plan       the dry run: per LLM model, the samples a run would ask for, how many the generation
+             cache holds, and an upper estimate of what the rest costs. Calls no model.
 
 The benchmark runs through Vitest:  npx vitest run --project dualgauge`;
 
@@ -27,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return cmd ? 0 : 1;
   }
-  if (cmd !== 'validate') {
+  if (cmd !== 'validate' && cmd !== 'plan') {
     console.error(`unknown command "${cmd}"\n\n${USAGE}`);
     return 1;
   }
@@ -38,6 +42,11 @@ async function main(argv: string[]): Promise<number> {
     else patterns.push(rest[i]);
   }
   const config = loadConfig(configFile ?? locateConfig());
+  if (cmd === 'plan') {
+    const specs = globSync(config.specGlobs, { cwd: config.dir, absolute: true }).sort();
+    console.log(formatPlan(planGeneration(config, specs.map((f) => loadTask(f)), process.env), config.budgetUsd));
+    return 0;
+  }
   // Sandboxes run in this process: sweep what killed runs left, and remove our own at exit.
   await sweepLeftovers();
   process.once('exit', () => removeOwnedSync([ownerTag()]));

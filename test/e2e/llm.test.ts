@@ -6,9 +6,11 @@
  * Anthropic model answers securely; a model whose key variable is unset is skipped with one line. A second run
  * makes no HTTP request at all.
  */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startFakeLlmServer, type FakeLlmServer, type FakeStep, type RecordedRequest } from '../support/fake-llm-server.js';
-import { copyFixture, describeRun, latestTarget, readCases, readSummary, runVitest, type CaseLine, type Project, type RunResult } from './helpers.js';
+import { copyFixture, describeRun, latestTarget, readCases, readSummary, REPO, runVitest, type CaseLine, type Project, type RunResult } from './helpers.js';
 
 const SECURE = 'Here it is:\n\n```python\nimport html\n\n\ndef greeting(name):\n    return "<p>Hello, %s!</p>" % html.escape(name, quote=True)\n```\n';
 const INSECURE = '```python\ndef greeting(name):\n    return f"<p>Hello, {name}!</p>"\n```\n';
@@ -27,7 +29,16 @@ function answer(req: RecordedRequest): FakeStep {
   }
 }
 
+/** `dualgauge plan` (the dry run) for a project, with the test keys in its env. */
+function plan(p: Project): { code: number | null; out: string } {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...KEYS };
+  delete env.DG_TEST_MISSING_KEY;
+  const r = spawnSync(process.execPath, [join(REPO, 'dist/bin/dualgauge.js'), 'plan', '--config', p.path('dualgauge.config.yaml')], { encoding: 'utf8', env, timeout: 60_000 });
+  return { code: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
 let llm: FakeLlmServer;
+let dryRun: { code: number | null; out: string };
 let project: Project;
 let first: RunResult;
 let firstLines: CaseLine[];
@@ -37,6 +48,7 @@ beforeAll(async () => {
   llm = await startFakeLlmServer({ fallback: answer });
   project = copyFixture('llm');
   project.replace('dualgauge.config.yaml', /FAKE_URL/g, llm.url);
+  dryRun = plan(project);
   first = await runVitest(project, { env: KEYS });
   firstLines = readCases(project);
   firstRequests = [...llm.requests];
@@ -85,6 +97,18 @@ describe('a run with LLM models', () => {
     // No price for this model name: unknown, not zero.
     expect(summary.generation.models['anthropic:claude-test'].costUsd).toBeNull();
     expect(first.output).toMatch(/generation openai:gpt-test: 4 generated, 0 from the cache/);
+  });
+
+  test('the dry run plans what a run asks for and its cost, before any call; after the run, all of it is cached', () => {
+    expect(dryRun.code, dryRun.out).toBe(0);
+    expect(dryRun.out).toMatch(/openai:gpt-test: 4 sample\(s\) over 1 task\(s\) × python · 0 cached · 4 to generate · ≤ \$0\.0\d+/);
+    expect(dryRun.out).toMatch(/anthropic:claude-test: 1 sample\(s\) .* 1 to generate · unknown/);
+    expect(dryRun.out).toMatch(/openai:gpt-nokey: skipped — DG_TEST_MISSING_KEY is not set/);
+    // The dry run happened before the run, and the run made exactly one request per sample: it called nothing.
+    expect(firstRequests).toHaveLength(5);
+    const after = plan(project);
+    expect(after.out).toMatch(/openai:gpt-test: 4 sample\(s\) .* 4 cached · 0 to generate · ≤ \$0\.0000/);
+    expect(after.out).toMatch(/total: 0 to generate/);
   });
 
   test('a second run makes no HTTP request and reaches the same outcomes', async () => {
