@@ -21,6 +21,7 @@ import { makeRunId, sha256 } from './results/store.js';
 import type { LanguageName, RunConfig } from './config/types.js';
 import { GenerationCache } from './generation/generation-cache.js';
 import { resolveModelKey } from './generation/providers/common.js';
+import { progressPrinter } from './generation/progress.js';
 import { startGenerationService } from './generation/service.js';
 import { getLanguage } from './languages/index.js';
 import { ownScratchDir } from './sandbox/scratch.js';
@@ -157,6 +158,15 @@ async function startGeneration(config: RunConfig, specFiles: string[], results: 
   }
   const files = new Map(specFiles.map((f) => [basename(dirname(f)), f]));
   const tasks = new Map<string, Task>();
+  const loadTaskById = (id: string): Task => {
+    let t = tasks.get(id);
+    if (!t) {
+      const file = files.get(id);
+      if (!file) throw new DualGaugeError('DG_INTERNAL', `no task ${id} in this run`);
+      tasks.set(id, (t = loadTask(file)));
+    }
+    return t;
+  };
   const service = await startGenerationService({
     models: llm,
     env: process.env,
@@ -164,16 +174,18 @@ async function startGeneration(config: RunConfig, specFiles: string[], results: 
     budgetUsd: config.budgetUsd,
     dir: ownScratchDir(),
     language: (name) => getLanguage(name as LanguageName) ?? undefined,
-    loadTask: (id) => {
-      let t = tasks.get(id);
-      if (!t) {
-        const file = files.get(id);
-        if (!file) throw new DualGaugeError('DG_INTERNAL', `no task ${id} in this run`);
-        tasks.set(id, (t = loadTask(file)));
-      }
-      return t;
-    },
+    loadTask: (id) => loadTaskById(id),
   });
+  // What the run will ask for, for the progress line: every live LLM model × task × language × n (a filtered
+  // run asks for less, so the line may end below it).
+  let total = 0;
+  for (const [id] of files) {
+    const task = loadTaskById(id);
+    const langs = config.languages.filter((l) => task.languages.includes(l) && getLanguage(l)).length;
+    for (const m of llm) if (!skipped[m.id]) total += langs * (m.n ?? config.n);
+  }
+  service.onProgress(progressPrinter());
+  service.announce(total);
   results?.attachGeneration(service, skipped);
   if (!results) process.once('exit', () => void service.close());
   return { socket: service.socketPath, skipped };

@@ -97,6 +97,8 @@ describe('a run with LLM models', () => {
     // No price for this model name: unknown, not zero.
     expect(summary.generation.models['anthropic:claude-test'].costUsd).toBeNull();
     expect(first.output).toMatch(/generation openai:gpt-test: 4 generated, 0 from the cache/);
+    // The progress line (a log, not a terminal: printed when the last planned sample is in).
+    expect(first.output).toMatch(/generation: 5\/5 samples \(0 from the cache, 5 generated\) · \$0\.0014 \+ 1 of unknown cost/);
   });
 
   test('the dry run plans what a run asks for and its cost, before any call; after the run, all of it is cached', () => {
