@@ -23,13 +23,16 @@ function clientFor(socket: string): GenerationClient {
 export class GenerationFailed extends Error {}
 
 export async function generateSample(socket: string, model: ModelSpec, task: Task, lang: Language, placeholder: Sample, signal: AbortSignal): Promise<Sample> {
-  const answer = await clientFor(socket).request({ model: model.id, taskId: task.id, language: lang.name, sampleIndex: placeholder.index }, signal);
+  // DUALGAUGE_REGENERATE=1: ask the models again instead of reusing answers of earlier runs (they are replaced).
+  const bypassCache = process.env.DUALGAUGE_REGENERATE === '1';
+  const answer = await clientFor(socket).request({ model: model.id, taskId: task.id, language: lang.name, sampleIndex: placeholder.index, ...(bypassCache && { bypassCache }) }, signal);
   switch (answer.status) {
     case 'ok': {
       const got = extractProgram(answer.text, lang, { functionName: interfaceFor(task, lang.name).function, refused: answer.refused });
       const source = `${model.id} #${placeholder.index}${answer.cached ? ' (cached)' : ''}`;
-      if (got.failure) return { index: placeholder.index, source, files: null, failure: got.failure, hash: '' };
-      return { index: placeholder.index, source, files: got.files, failure: null, hash: hashFiles(got.files) };
+      const generation = { cached: answer.cached, model: answer.model, finish: answer.finish, refused: answer.refused, usage: answer.usage, costUsd: answer.costUsd };
+      if (got.failure) return { index: placeholder.index, source, files: null, failure: got.failure, hash: '', generation };
+      return { index: placeholder.index, source, files: got.files, failure: null, hash: hashFiles(got.files), generation };
     }
     case 'error':
       throw new GenerationFailed(`generation failed for ${model.id}: ${answer.error.message}${answer.error.hint ? ` (${answer.error.hint})` : ''}`);

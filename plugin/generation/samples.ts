@@ -23,6 +23,8 @@ export interface Sample {
   hash: string;
   /** An LLM sample not generated yet: its files come from the generation service. */
   generate?: true;
+  /** An LLM sample's answer: what it cost and whether it came from the generation cache (in each case's evidence). */
+  generation?: { cached: boolean; model: string; finish: string | null; refused: boolean; usage: unknown; costUsd: number | null };
 }
 
 export function hashFiles(files: Record<string, Buffer>): string {

@@ -171,6 +171,8 @@ export class SampleSuite {
     const evidence = {
       task: this.task.id, model: this.model.id, language: this.language, sample: this.sample.index, sampleSource: this.sample.source,
       case: c.id, caseKind: c.kind, outcome: verdict.outcome, message: verdict.message, mismatches: verdict.mismatches, hits: verdict.hits,
+      // An LLM sample: its tokens, cost and whether the answer came from the generation cache.
+      ...(this.sample.generation ? { generation: this.sample.generation } : {}),
       run: caseRun ?? null,
       // The lines this case ran, against the lines that could run: what a report highlights and a judge reads.
       coverage: caseRun ? coverageOf(caseRun, executable) : null,

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startFakeLlmServer, type FakeLlmServer, type FakeStep, type RecordedRequest } from '../support/fake-llm-server.js';
-import { copyFixture, describeRun, latestTarget, readCases, readSummary, REPO, runVitest, type CaseLine, type Project, type RunResult } from './helpers.js';
+import { copyFixture, describeRun, latestTarget, readCases, readEvidence, readSummary, REPO, runVitest, type CaseLine, type Project, type RunResult } from './helpers.js';
 
 const SECURE = 'Here it is:\n\n```python\nimport html\n\n\ndef greeting(name):\n    return "<p>Hello, %s!</p>" % html.escape(name, quote=True)\n```\n';
 const INSECURE = '```python\ndef greeting(name):\n    return f"<p>Hello, {name}!</p>"\n```\n';
@@ -22,6 +22,7 @@ function answer(req: RecordedRequest): FakeStep {
   if (req.endpoint === 'anthropic-messages') return { text: SECURE, usage: { input: 300, output: 60 } };
   const usage = { input: 250, output: 50 };
   switch (req.body?.seed) {
+    case 200: return { fault: 'http-error', status: 500, message: 'the model is on fire' };
     case 100: return { text: SECURE, usage };
     case 101: return { text: INSECURE, usage };
     case 102: return { refusal: 'I cannot help with that.', usage };
@@ -120,6 +121,18 @@ describe('a run with LLM models', () => {
     const lines = readCases(project, again.output.match(/DualGauge run (\S+)/)![1]);
     for (const i of [0, 1, 2, 3]) expect(outcomes(lines, 'openai:gpt-test', i)).toEqual(outcomes(firstLines, 'openai:gpt-test', i));
     expect(again.output).toMatch(/generation openai:gpt-test: 0 generated, 4 from the cache/);
+    // Each case's evidence says what its sample's answer cost, and whether it came from the cache.
+    const line = (ls: CaseLine[]) => ls.find((l) => l.model === 'openai:gpt-test' && l.sample === 0 && l.case === 'plain-name')!;
+    const generation = (l: CaseLine) => (readEvidence(project, l.runId, l.evidenceRef!) as { generation: { cached: boolean; usage: { input: number }; costUsd: number } }).generation;
+    expect(generation(line(firstLines))).toMatchObject({ cached: false, usage: { input: 250 }, costUsd: expect.closeTo(0.00035, 8) });
+    expect(generation(line(lines)).cached).toBe(true);
+  });
+
+  test('DUALGAUGE_REGENERATE=1 asks the models again, once per sample', async () => {
+    const before = llm.requests.length;
+    const again = await runVitest(project, { env: { ...KEYS, DUALGAUGE_REGENERATE: '1' } });
+    expect(llm.requests.length - before, describeRun(again)).toBe(5);
+    expect(again.output).toMatch(/generation openai:gpt-test: 4 generated, 0 from the cache/);
   });
 });
 
@@ -165,6 +178,35 @@ describe('a budget', () => {
       expect(latestTarget(capped)).toBeNull();
     } finally {
       capped.cleanup();
+    }
+  });
+});
+
+describe('a provider failure', () => {
+  test('is an infrastructure error on every case of the sample, retried first, never a verdict', async () => {
+    const failing = copyFixture('llm');
+    try {
+      failing.write('dualgauge.config.yaml', [
+        'specs: [specs/*/task.yaml]',
+        'languages: [python]',
+        'models:',
+        `  - { id: "openai:gpt-test", base_url: "${llm.url}/v1", seed: 200, max_retries: 1 }`,
+        'n: 1',
+        'k: [1]',
+        'results: results',
+      ].join('\n') + '\n');
+      const before = llm.requests.length;
+      const run = await runVitest(failing, { env: KEYS });
+      const runId = run.output.match(/DualGauge run (\S+)/)![1];
+      // The SDK's one retry of a 500, then our classification: two requests, no answer.
+      expect(llm.requests.length - before, describeRun(run)).toBe(2);
+      const lines = readCases(failing, runId);
+      expect(lines.map((l) => l.outcome)).toEqual(CASES.map(() => 'infra-error'));
+      for (const l of lines) expect(l.message).toMatch(/generation failed for openai:gpt-test: .*500/);
+      expect(run.code).toBe(1);
+      expect(latestTarget(failing)).toBeNull();
+    } finally {
+      failing.cleanup();
     }
   });
 });
