@@ -154,14 +154,15 @@ function parseModel(
 }
 
 /** Keys of a model map that only an LLM provider reads; elsewhere they would be silently ignored, so they are errors. */
-const LLM_KEYS = ['api', 'reasoning_effort', 'thinking', 'temperature', 'top_p', 'max_tokens', 'seed', 'base_url', 'api_key_env', 'timeout_ms', 'max_retries', 'concurrency', 'rpm', 'tpm', 'prices', 'templates'];
+const LLM_KEYS = ['api', 'reasoning_effort', 'thinking', 'temperature', 'top_p', 'max_tokens', 'seed', 'base_url', 'api_key_env', 'api_version', 'timeout_ms', 'max_retries', 'concurrency', 'rpm', 'tpm', 'prices', 'templates'];
 /** Keys one LLM provider cannot honour, with what to do instead. */
 const NOT_FOR: Record<LlmProvider, Record<string, string>> = {
-  openai: { thinking: 'OpenAI reasoning models take reasoning_effort instead' },
+  openai: { thinking: 'OpenAI reasoning models take reasoning_effort instead', api_version: 'an Azure-style endpoint is an openai-compatible model: { id: openai-compatible:<deployment>, base_url: ..., api_version: ... }' },
   'openai-compatible': { thinking: 'use reasoning_effort where the server supports it' },
   // The Messages API version of the SDK in use (2026-10-21) takes no sampling parameters.
   anthropic: {
     api: 'anthropic models always use the Messages API',
+    api_version: 'api_version is for Azure-style OpenAI endpoints (openai-compatible models)',
     seed: 'the Messages API has no seed: remove it',
     temperature: 'the Messages API takes no temperature: remove it (steer with thinking or reasoning_effort)',
     top_p: 'the Messages API takes no top_p: remove it (steer with thinking or reasoning_effort)',
@@ -245,6 +246,7 @@ function parseLlmSettings(
     api,
     baseURL,
     apiKeyEnv: str('api_key_env') ?? DEFAULT_KEY_ENV[p],
+    apiVersion: p === 'openai-compatible' ? (str('api_version') ?? null) : null,
     sampling,
     timeoutMs: num('timeout_ms') ?? LLM_DEFAULTS.timeoutMs,
     maxRetries: num('max_retries') ?? LLM_DEFAULTS.maxRetries,

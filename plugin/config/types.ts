@@ -51,6 +51,8 @@ export interface LlmSettings {
   baseURL: string | null;
   /** Env variable holding the API key; null: the server needs none (openai-compatible only). */
   apiKeyEnv: string | null;
+  /** openai-compatible: an Azure-style endpoint's API version (key in `api-key`, `api-version` query); null: none. */
+  apiVersion: string | null;
   sampling: Sampling;
   /** Longest wait for an answer's first byte (and, streamed, between two chunks). */
   timeoutMs: number;

@@ -39,6 +39,7 @@ function model(id: string, over: Partial<LlmSettings> = {}): ModelSpec {
       api: provider === 'anthropic' ? 'messages' : 'chat',
       baseURL: null,
       apiKeyEnv: 'K',
+      apiVersion: null,
       sampling: { temperature: 0.2 },
       timeoutMs: 1000,
       maxRetries: 2,

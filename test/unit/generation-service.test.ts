@@ -61,6 +61,7 @@ function model(id: string, over: Partial<LlmSettings> = {}): ModelSpec {
     api: provider === 'anthropic' ? 'messages' : 'chat',
     baseURL: provider === 'anthropic' ? llm.url : llm.openaiBaseURL,
     apiKeyEnv: 'TEST_KEY',
+    apiVersion: null,
     sampling: {},
     timeoutMs: 5000,
     maxRetries: 0,

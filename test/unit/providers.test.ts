@@ -35,6 +35,7 @@ function model(id: string, over: Partial<LlmSettings> = {}, server = () => llm):
     api: provider === 'anthropic' ? 'messages' : 'chat',
     baseURL: provider === 'anthropic' ? server().url : server().openaiBaseURL,
     apiKeyEnv: 'TEST_KEY',
+    apiVersion: null,
     sampling: {},
     timeoutMs: 3000,
     maxRetries: 2,
@@ -354,5 +355,20 @@ describe('keys and construction', () => {
     expect(backoffDelay(1, 1000, () => 1)).toBe(1000);
     expect(backoffDelay(3, 1000, () => 1)).toBe(4000);
     expect(backoffDelay(20, 1000, () => 1)).toBe(30_000);
+  });
+});
+
+describe('Azure-style endpoints', () => {
+  test('api_version: the key goes in the api-key header, the version in the api-version query parameter', async () => {
+    llm.script({ text: FENCED });
+    const p = createProvider(model('openai-compatible:my-deployment', { apiVersion: '2024-10-21' }), { env: ENV });
+    const r = await p.generate(REQ, never());
+    expect(r.text).toBe(FENCED);
+    expect(llm.requests).toHaveLength(1);
+    const [req] = llm.requests;
+    expect(req.headers['api-key']).toBe(ENV.TEST_KEY);
+    expect(req.headers.authorization).toBeUndefined();
+    expect(req.query).toContain('api-version=2024-10-21');
+    expect(req.path).toBe('/v1/deployments/my-deployment/chat/completions');
   });
 });

@@ -334,6 +334,16 @@ describe('loadConfig: LLM models (openai, anthropic, openai-compatible)', () => 
     expect(llmConfig(file).models[0].llm).toBeDefined();
   });
 
+  test('api_version (Azure-style endpoints) is read for openai-compatible models, and refused with a hint on openai ones', () => {
+    const dir = tmp();
+    const ok = llmConfig(write(join(dir, 'ok.yaml'), ['models:', '  - { id: "openai-compatible:my-deployment", base_url: "https://res.example/openai", api_key_env: AZ_KEY, api_version: "2024-10-21" }']));
+    expect(ok.models[0].llm).toMatchObject({ apiVersion: '2024-10-21', apiKeyEnv: 'AZ_KEY' });
+    const lines = ['models:', '  - { id: "openai:gpt-5", api_version: "2024-10-21" }'];
+    const file = write(join(dir, 'dualgauge.config.yaml'), lines);
+    const p = problemWith(validationError(() => llmConfig(file)), 'api_version');
+    expect(p.hint).toContain('openai-compatible');
+  });
+
   test('string forms get the defaults: chat API, the vendor key variable, limits, no prices', () => {
     const file = write(join(tmp(), 'dualgauge.config.yaml'), ['models: [openai:gpt-5, anthropic:claude-sonnet-4-5]']);
     const [oa, an] = llmConfig(file).models;
@@ -348,6 +358,7 @@ describe('loadConfig: LLM models (openai, anthropic, openai-compatible)', () => 
         api: 'chat',
         baseURL: null,
         apiKeyEnv: 'OPENAI_API_KEY',
+        apiVersion: null,
         sampling: {},
         timeoutMs: LLM_DEFAULTS.timeoutMs,
         maxRetries: LLM_DEFAULTS.maxRetries,
@@ -395,6 +406,7 @@ describe('loadConfig: LLM models (openai, anthropic, openai-compatible)', () => 
       api: 'responses',
       baseURL: null,
       apiKeyEnv: 'MY_OPENAI_KEY',
+      apiVersion: null,
       sampling: { reasoningEffort: 'high', maxTokens: 4000, temperature: 1, topP: 0.5 },
       timeoutMs: 120_000,
       maxRetries: 6,

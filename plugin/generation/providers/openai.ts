@@ -7,7 +7,7 @@
  * wait for headers, then bounds the whole generation, because the headers come with the body. Failures after the
  * 200 (a body cut off: `TypeError: terminated`; not JSON: `SyntaxError`) are retried by our layer (retry.ts).
  */
-import OpenAI from 'openai';
+import OpenAI, { AzureOpenAI } from 'openai';
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import type { Response, ResponseCreateParamsNonStreaming } from 'openai/resources/responses/responses';
 import type { LlmSettings, ModelSpec } from '../../config/types.js';
@@ -23,7 +23,7 @@ export function createOpenAIProvider(spec: ModelSpec, opts: ProviderOptions): Pr
     vendor,
     defaultBaseURL: OPENAI_BASE_URL,
     async once(req, ctx, llm) {
-      const client = clientFor(ctx);
+      const client = clientFor(ctx, llm);
       const options = { signal: ctx.signal, timeout: ctx.timeoutMs, maxRetries: ctx.maxRetries };
       if (llm.api === 'responses') return fromResponse(await client.responses.create(responsesBody(req, llm), options), vendor, llm.model);
       return fromChat(await client.chat.completions.create(chatBody(req, llm), options), vendor, llm.model);
@@ -31,20 +31,15 @@ export function createOpenAIProvider(spec: ModelSpec, opts: ProviderOptions): Pr
   });
 }
 
-/** Every option is explicit, so the SDK reads nothing from process.env (base URL, org, project, log level). */
-function clientFor(ctx: CallContext): OpenAI {
-  return new OpenAI({
-    apiKey: ctx.apiKey,
-    baseURL: ctx.baseURL,
-    organization: null,
-    project: null,
-    adminAPIKey: null,
-    webhookSecret: null,
-    maxRetries: ctx.maxRetries,
-    timeout: ctx.timeoutMs,
-    fetch: ctx.fetch,
-    logLevel: 'off',
-  });
+/**
+ * Every option is explicit, so the SDK reads nothing from process.env (base URL, org, project, API version, log
+ * level). An `api_version` (Azure-style endpoints) selects the SDK's Azure client: the key goes in the `api-key`
+ * header and the version in the `api-version` query parameter, as those endpoints want.
+ */
+function clientFor(ctx: CallContext, llm: LlmSettings): OpenAI {
+  const common = { apiKey: ctx.apiKey, baseURL: ctx.baseURL, organization: null, project: null, maxRetries: ctx.maxRetries, timeout: ctx.timeoutMs, fetch: ctx.fetch, logLevel: 'off' as const };
+  if (llm.apiVersion) return new AzureOpenAI({ ...common, apiVersion: llm.apiVersion });
+  return new OpenAI({ ...common, adminAPIKey: null, webhookSecret: null });
 }
 
 export function chatBody(req: GenerationRequest, llm: LlmSettings): ChatCompletionCreateParamsNonStreaming {

@@ -27,7 +27,8 @@ export const openaiChat: EndpointSpec = {
   name: 'openai-chat',
   path: '/v1/chat/completions',
   requestIdHeader: 'x-request-id',
-  apiKey: bearer,
+  // Azure-style endpoints (the SDK's AzureOpenAI) send the key in `api-key` instead.
+  apiKey: (headers) => bearer(headers) ?? headers['api-key'],
 
   validate(body) {
     const r = checkModel(body) ?? checkMessages(body.messages, ROLES);

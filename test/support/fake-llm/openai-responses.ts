@@ -78,7 +78,8 @@ export const openaiResponses: EndpointSpec = {
   name: 'openai-responses',
   path: '/v1/responses',
   requestIdHeader: 'x-request-id',
-  apiKey: bearer,
+  // Azure-style endpoints (the SDK's AzureOpenAI) send the key in `api-key` instead.
+  apiKey: (headers) => bearer(headers) ?? headers['api-key'],
 
   validate(body) {
     const r = checkModel(body);

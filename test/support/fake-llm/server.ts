@@ -72,7 +72,9 @@ export async function startFakeLlmServer(opts: FakeLlmServerOptions = {}): Promi
     } catch {
       body = undefined;
     }
-    const spec = ENDPOINTS.find((e) => e.path === url.pathname) ?? null;
+    // Azure-style endpoints put the deployment in the path (`/deployments/<name>/chat/completions`).
+    const route = url.pathname.replace(/^\/v1\/deployments\/[^/]+\//, '/v1/');
+    const spec = ENDPOINTS.find((e) => e.path === route) ?? null;
     const record: RecordedRequest = {
       seq: ++seq,
       receivedAt: Date.now(),
