@@ -7,6 +7,7 @@
  * makes no HTTP request at all.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startFakeLlmServer, type FakeLlmServer, type FakeStep, type RecordedRequest } from '../support/fake-llm-server.js';
@@ -126,6 +127,20 @@ describe('a run with LLM models', () => {
     const generation = (l: CaseLine) => (readEvidence(project, l.runId, l.evidenceRef!) as { generation: { cached: boolean; usage: { input: number }; costUsd: number } }).generation;
     expect(generation(line(firstLines))).toMatchObject({ cached: false, usage: { input: 250 }, costUsd: expect.closeTo(0.00035, 8) });
     expect(generation(line(lines)).cached).toBe(true);
+  });
+
+  test('a changed prompt template (a per-model override) asks that model again; the other model stays cached', async () => {
+    // The override folder holds only user.hbs: the rest falls back to the built-in templates.
+    const builtIn = readFileSync(join(REPO, 'prompts/user.hbs'), 'utf8');
+    mkdirSync(project.path('my-prompts'), { recursive: true });
+    project.write('my-prompts/user.hbs', `${builtIn}\nKeep it short.\n`);
+    project.replace('dualgauge.config.yaml', 'seed: 100,', 'seed: 100, templates: my-prompts,');
+    const before = llm.requests.length;
+    const again = await runVitest(project, { env: KEYS });
+    const sent = llm.requests.slice(before);
+    expect(sent.map((r) => r.endpoint), describeRun(again)).toEqual(['openai-chat', 'openai-chat', 'openai-chat', 'openai-chat']);
+    expect(sent.every((r) => JSON.stringify(r.body.messages).includes('Keep it short.'))).toBe(true);
+    project.replace('dualgauge.config.yaml', 'seed: 100, templates: my-prompts,', 'seed: 100,');
   });
 
   test('DUALGAUGE_REGENERATE=1 asks the models again, once per sample', async () => {
