@@ -74,7 +74,7 @@ export class ResultsReporter implements Reporter {
     appendLine(join(this.runDir, 'cases.jsonl'), rec);
   }
 
-  async onTestRunEnd(modules: ReadonlyArray<TestModule>, errors: ReadonlyArray<unknown>, reason: TestRunEndReason): Promise<void> {
+  async onTestRunEnd(_modules: ReadonlyArray<TestModule>, _errors: ReadonlyArray<unknown>, reason: TestRunEndReason): Promise<void> {
     const generation = this.generation ? generationSummary(this.generation.service.stats(), this.generation.skipped) : null;
     try {
       this.writeSummary(reason, generation);

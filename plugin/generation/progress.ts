@@ -1,11 +1,13 @@
 /**
  * The live progress line of generation (main process): samples answered of those the run plans to ask for,
- * how many came from the cache, failures, and what has been spent. On a terminal it rewrites one line on
- * stderr; in a log (CI) it prints a full line at most every 10 s, and once more when the last sample is in.
+ * how many came from the cache, failures, and what has been spent. Whole lines on stderr, never `\r` rewrites:
+ * Vitest's terminal renderer keeps its own status area at the bottom and prints other output above it, where a
+ * rewritten line would smear. A terminal gets a line at most every 2 s, a log (CI) every 10 s, and both one
+ * more when the last planned sample is in.
  */
 import type { GenerationProgress } from './service-ledger.js';
 
-const TTY_EVERY_MS = 200;
+const TTY_EVERY_MS = 2_000;
 const LOG_EVERY_MS = 10_000;
 
 export function progressLine(p: GenerationProgress): string {
@@ -22,12 +24,7 @@ export function progressPrinter(out: NodeJS.WriteStream = process.stderr): (p: G
     const now = Date.now();
     const complete = p.total !== null && p.done >= p.total;
     if (finished) return;
-    if (out.isTTY) {
-      if (complete || now - last >= TTY_EVERY_MS) {
-        out.write(`\r\x1b[K${progressLine(p)}${complete ? '\n' : ''}`);
-        last = now;
-      }
-    } else if (complete || now - last >= LOG_EVERY_MS) {
+    if (complete || now - last >= (out.isTTY ? TTY_EVERY_MS : LOG_EVERY_MS)) {
       out.write(`${progressLine(p)}\n`);
       last = now;
     }
