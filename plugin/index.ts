@@ -3,7 +3,7 @@
  * transform that compiles task.yaml into a suite module; configureVitest validates everything, hands the run
  * plan to workers and injects the result and exit-policy reporters.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import type { Plugin } from 'vite';
@@ -167,12 +167,22 @@ async function startGeneration(config: RunConfig, specFiles: string[], results: 
     }
     return t;
   };
+  // The socket's private dir goes in this process's scratch dir (swept if we are killed); the service removes
+  // its own dir on close, and the scratch dir goes at exit when nothing else is in it.
+  const scratch = ownScratchDir();
+  process.once('exit', () => {
+    try {
+      rmdirSync(scratch);
+    } catch {
+      /* not empty (a sandbox of ours left something) or gone: the sweep of the next run decides */
+    }
+  });
   const service = await startGenerationService({
     models: llm,
     env: process.env,
     cache: new GenerationCache(config.cacheDir),
     budgetUsd: config.budgetUsd,
-    dir: ownScratchDir(),
+    dir: scratch,
     language: (name) => getLanguage(name as LanguageName) ?? undefined,
     loadTask: (id) => loadTaskById(id),
   });
