@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { LlmSettings, ModelSpec } from '../../plugin/config/types.js';
+import { llmModel } from '../support/llm-model.js';
 import { costOf, DEFAULT_PRICES, estimateCost, PRICES_AS_OF, pricesFor } from '../../plugin/generation/cost.js';
 import {
   canonicalJson,
@@ -26,31 +27,7 @@ function tmp(): string {
 }
 
 function model(id: string, over: Partial<LlmSettings> = {}): ModelSpec {
-  const [provider, ...rest] = id.split(':');
-  const target = rest.join(':');
-  return {
-    id,
-    provider,
-    target,
-    label: id,
-    llm: {
-      provider: provider as LlmSettings['provider'],
-      model: target,
-      api: provider === 'anthropic' ? 'messages' : 'chat',
-      baseURL: null,
-      apiKeyEnv: 'K',
-      apiVersion: null,
-      sampling: { temperature: 0.2 },
-      timeoutMs: 1000,
-      maxRetries: 2,
-      concurrency: 4,
-      rpm: null,
-      tpm: null,
-      prices: null,
-      templatesDir: null,
-      ...over,
-    },
-  };
+  return llmModel(id, { apiKeyEnv: 'K', sampling: { temperature: 0.2 }, timeoutMs: 1000, ...over });
 }
 
 const AT = { templateVersion: 'aaaa1111bbbb2222', specHash: 'c'.repeat(64), language: 'python', sampleIndex: 0 };

@@ -18,6 +18,7 @@ import { packageFile } from '../../plugin/paths.js';
 import { loadTask } from '../../plugin/spec/load-task.js';
 import type { Task } from '../../plugin/spec/task.js';
 import { startFakeLlmServer, type FakeLlmServer } from '../support/fake-llm-server.js';
+import { llmModel } from '../support/llm-model.js';
 
 const TASK = 'sql-order-search';
 const FENCED = '```python\ndef search_orders(db_path, field, value):\n    return []\n```\n';
@@ -50,29 +51,9 @@ afterEach(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-/** A model spec as load-config makes it, aimed at the fake. */
+/** A model spec aimed at the fake; no SDK retries. */
 function model(id: string, over: Partial<LlmSettings> = {}): ModelSpec {
-  const colon = id.indexOf(':');
-  const provider = id.slice(0, colon) as LlmSettings['provider'];
-  const target = id.slice(colon + 1);
-  const settings: LlmSettings = {
-    provider,
-    model: target,
-    api: provider === 'anthropic' ? 'messages' : 'chat',
-    baseURL: provider === 'anthropic' ? llm.url : llm.openaiBaseURL,
-    apiKeyEnv: 'TEST_KEY',
-    apiVersion: null,
-    sampling: {},
-    timeoutMs: 5000,
-    maxRetries: 0,
-    concurrency: 4,
-    rpm: null,
-    tpm: null,
-    prices: null,
-    templatesDir: null,
-    ...over,
-  };
-  return { id, provider, target, label: id, llm: settings };
+  return llmModel(id, { baseURL: id.startsWith('anthropic:') ? llm.url : llm.openaiBaseURL, timeoutMs: 5000, maxRetries: 0, ...over });
 }
 
 async function start(models: ModelSpec[], over: Partial<GenerationServiceOptions> = {}): Promise<GenerationService> {

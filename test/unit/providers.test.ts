@@ -10,6 +10,7 @@ import { messagesBody } from '../../plugin/generation/providers/anthropic.js';
 import { createProvider, ProviderError, resolveModelKey, type GenerationResult } from '../../plugin/generation/providers/index.js';
 import { backoffDelay } from '../../plugin/generation/providers/retry.js';
 import { startFakeLlmServer, times, type FakeLlmServer } from '../support/fake-llm-server.js';
+import { llmModel } from '../support/llm-model.js';
 
 const FENCED = 'Here you go:\n\n```python\ndef add(a, b):\n    return a + b\n```\n';
 const REQ = { system: 'You write Python.', user: 'Write add(a, b).', sampleIndex: 0 };
@@ -24,29 +25,9 @@ afterEach(async () => {
   await llm.close();
 });
 
-/** A model spec as load-config makes it, aimed at the fake; short timeouts, few retries. */
+/** A model spec aimed at the fake; short timeouts, few retries. */
 function model(id: string, over: Partial<LlmSettings> = {}, server = () => llm): ModelSpec {
-  const colon = id.indexOf(':');
-  const provider = id.slice(0, colon) as LlmSettings['provider'];
-  const target = id.slice(colon + 1);
-  const llmSettings: LlmSettings = {
-    provider,
-    model: target,
-    api: provider === 'anthropic' ? 'messages' : 'chat',
-    baseURL: provider === 'anthropic' ? server().url : server().openaiBaseURL,
-    apiKeyEnv: 'TEST_KEY',
-    apiVersion: null,
-    sampling: {},
-    timeoutMs: 3000,
-    maxRetries: 2,
-    concurrency: 4,
-    rpm: null,
-    tpm: null,
-    prices: null,
-    templatesDir: null,
-    ...over,
-  };
-  return { id, provider, target, label: id, llm: llmSettings };
+  return llmModel(id, { baseURL: id.startsWith('anthropic:') ? server().url : server().openaiBaseURL, ...over });
 }
 
 const never = () => new AbortController().signal;
