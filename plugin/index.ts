@@ -23,7 +23,7 @@ import { GenerationCache } from './generation/generation-cache.js';
 import { resolveModelKey } from './generation/providers/common.js';
 import { progressPrinter } from './generation/progress.js';
 import { startGenerationService } from './generation/service.js';
-import { getLanguage } from './languages/index.js';
+import { getLanguage, runLanguages } from './languages/index.js';
 import { ownScratchDir } from './sandbox/scratch.js';
 import { loadTask } from './spec/load-task.js';
 import type { Task } from './spec/task.js';
@@ -191,7 +191,7 @@ async function startGeneration(config: RunConfig, specFiles: string[], results: 
   let total = 0;
   for (const [id] of files) {
     const task = loadTaskById(id);
-    const langs = config.languages.filter((l) => task.languages.includes(l) && getLanguage(l)).length;
+    const langs = runLanguages(config.languages, task).length;
     for (const m of llm) if (!skipped[m.id]) total += langs * (m.n ?? config.n);
   }
   service.onProgress(progressPrinter());

@@ -15,10 +15,6 @@ import type { GenerationService, GenerationStats } from '../plugin/generation/se
 
 type GenerationSummary = GenerationStats & { skipped: Record<string, string> };
 
-function generationSummary(stats: GenerationStats, skipped: Record<string, string>): GenerationSummary {
-  return { ...stats, skipped };
-}
-
 /** One line per LLM model: samples generated and reused, tokens, cost (unknown stays unknown). */
 function generationLines(g: GenerationSummary): string[] {
   const lines = Object.entries(g.models).map(([model, m]) => {
@@ -75,7 +71,7 @@ export class ResultsReporter implements Reporter {
   }
 
   async onTestRunEnd(_modules: ReadonlyArray<TestModule>, _errors: ReadonlyArray<unknown>, reason: TestRunEndReason): Promise<void> {
-    const generation = this.generation ? generationSummary(this.generation.service.stats(), this.generation.skipped) : null;
+    const generation: GenerationSummary | null = this.generation ? { ...this.generation.service.stats(), skipped: this.generation.skipped } : null;
     try {
       this.writeSummary(reason, generation);
     } finally {

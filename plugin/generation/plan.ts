@@ -5,7 +5,7 @@
  * means the run will not call the model for that sample.
  */
 import type { ModelSpec, RunConfig } from '../config/types.js';
-import { getLanguage } from '../languages/index.js';
+import { getLanguage, runLanguages } from '../languages/index.js';
 import type { Task } from '../spec/task.js';
 import { estimateCost, pricesFor } from './cost.js';
 import { GenerationCache, generationKey, generationKeyInput } from './generation-cache.js';
@@ -37,7 +37,7 @@ export function planGeneration(config: RunConfig, tasks: Task[], env: EnvMap): P
     const row: PlanRow = { model: model.id, tasks: 0, languages: [], samples: 0, cached: 0, toGenerate: 0, estimateUsd: 0, skipped: key.skip ?? null };
     const languages = new Set<string>();
     for (const task of tasks) {
-      const langs = config.languages.filter((l) => task.languages.includes(l) && getLanguage(l));
+      const langs = runLanguages(config.languages, task);
       if (langs.length) row.tasks++;
       for (const name of langs) {
         languages.add(name);

@@ -14,3 +14,8 @@ export function getLanguage(name: LanguageName): Language | undefined {
 export function availableLanguages(): LanguageName[] {
   return Object.keys(registry) as LanguageName[];
 }
+
+/** The languages of a run (in the config's order) that a task offers and this version can run. */
+export function runLanguages(wanted: readonly LanguageName[], task: { languages: readonly LanguageName[] }): LanguageName[] {
+  return wanted.filter((l) => task.languages.includes(l) && registry[l]);
+}

@@ -7,7 +7,7 @@ import type { LanguageName, ModelSpec } from '../config/types.js';
 import { matchesAny } from '../config/globs.js';
 import { generateSample } from '../generation/llm-sample.js';
 import { resolveSamples, type Sample } from '../generation/samples.js';
-import { getLanguage } from '../languages/index.js';
+import { getLanguage, runLanguages } from '../languages/index.js';
 import type { CandidateRun, CaseRun } from '../languages/run-candidate.js';
 import { checkApplies, decideCase, type CheckResult, type Verdict } from '../oracles/decide.js';
 import { needsBaseline } from '../oracles/detectors.js';
@@ -31,7 +31,7 @@ export async function loadTaskSuite(specFile: string): Promise<TaskSuite> {
   const { config, suite } = provided;
   const task = loadTask(specFile);
   const cache = new Cache(config.cacheDir);
-  const languages = config.languages.filter((l) => task.languages.includes(l) && (!suite.languages || suite.languages.includes(l)) && getLanguage(l));
+  const languages = runLanguages(config.languages, task).filter((l) => !suite.languages || suite.languages.includes(l));
   // A model skipped for a missing API key was announced once by the main process (index.ts); no tests for it.
   const models = config.models.filter((m) => (!suite.models || matchesAny(m.id, suite.models)) && !provided.generation?.skipped[m.id]);
   const samples: SampleSuite[] = [];
