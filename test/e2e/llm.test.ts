@@ -39,6 +39,15 @@ function plan(p: Project): { code: number | null; out: string } {
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
+/** The id of a run, as its output names it (an incomplete run does not move results/latest). */
+const runIdOf = (run: RunResult) => /DualGauge run (\S+)/.exec(run.output)![1];
+
+/** A config with the one OpenAI model of the fake server, its settings, and top-level lines. */
+function writeConfig(p: Project, settings: string, lines: string[]): void {
+  const model = `  - { id: "openai:gpt-test", base_url: "${llm.url}/v1", ${settings} }`;
+  p.write('dualgauge.config.yaml', ['specs: [specs/*/task.yaml]', 'languages: [python]', 'models:', model, 'k: [1]', 'results: results', ...lines].join('\n') + '\n');
+}
+
 let llm: FakeLlmServer;
 let dryRun: { code: number | null; out: string };
 let project: Project;
@@ -119,7 +128,7 @@ describe('a run with LLM models', () => {
     const before = llm.requests.length;
     const again = await runVitest(project, { env: KEYS });
     expect(llm.requests.length - before, describeRun(again)).toBe(0);
-    const lines = readCases(project, again.output.match(/DualGauge run (\S+)/)![1]);
+    const lines = readCases(project, runIdOf(again));
     for (const i of [0, 1, 2, 3]) expect(outcomes(lines, 'openai:gpt-test', i)).toEqual(outcomes(firstLines, 'openai:gpt-test', i));
     expect(again.output).toMatch(/generation openai:gpt-test: 0 generated, 4 from the cache/);
     // Each case's evidence says what its sample's answer cost, and whether it came from the cache.
@@ -155,20 +164,11 @@ describe('a budget', () => {
   test('generation stops past it: the samples left are infra errors naming the budget, listed as missing, and the run is incomplete', async () => {
     const capped = copyFixture('llm');
     try {
-      capped.write('dualgauge.config.yaml', [
-        'specs: [specs/*/task.yaml]',
-        'languages: [python]',
-        'models:',
-        `  - { id: "openai:gpt-test", base_url: "${llm.url}/v1", seed: 100, max_tokens: 100, max_retries: 1, prices: { input_per_mtok: 1, output_per_mtok: 2 } }`,
-        'n: 4',
-        'k: [1]',
-        // One answer costs $0.00035 here (250 tokens in, 50 out); the service reserves the prompt plus max_tokens.
-        'budget: 0.001',
-        'results: results',
-      ].join('\n') + '\n');
+      // One answer costs $0.00035 here (250 tokens in, 50 out); the service reserves the prompt plus max_tokens.
+      writeConfig(capped, 'seed: 100, max_tokens: 100, max_retries: 1, prices: { input_per_mtok: 1, output_per_mtok: 2 }', ['n: 4', 'budget: 0.001']);
       const before = llm.requests.length;
       const run = await runVitest(capped, { env: KEYS });
-      const runId = run.output.match(/DualGauge run (\S+)/)![1];
+      const runId = runIdOf(run);
       const lines = readCases(capped, runId);
       const summary = readSummary(capped, runId) as unknown as { generation: { spentUsd: number; budgetExhausted: boolean; missing: { sampleIndex: number }[]; models: Record<string, { generated: number }> }; rows: { incomplete: boolean }[] };
       const generated = summary.generation.models['openai:gpt-test'].generated;
@@ -201,18 +201,10 @@ describe('a provider failure', () => {
   test('is an infrastructure error on every case of the sample, retried first, never a verdict', async () => {
     const failing = copyFixture('llm');
     try {
-      failing.write('dualgauge.config.yaml', [
-        'specs: [specs/*/task.yaml]',
-        'languages: [python]',
-        'models:',
-        `  - { id: "openai:gpt-test", base_url: "${llm.url}/v1", seed: 200, max_retries: 1 }`,
-        'n: 1',
-        'k: [1]',
-        'results: results',
-      ].join('\n') + '\n');
+      writeConfig(failing, 'seed: 200, max_retries: 1', ['n: 1']);
       const before = llm.requests.length;
       const run = await runVitest(failing, { env: KEYS });
-      const runId = run.output.match(/DualGauge run (\S+)/)![1];
+      const runId = runIdOf(run);
       // The SDK's one retry of a 500, then our classification: two requests, no answer.
       expect(llm.requests.length - before, describeRun(run)).toBe(2);
       const lines = readCases(failing, runId);
