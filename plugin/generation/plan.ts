@@ -7,13 +7,11 @@
 import type { ModelSpec, RunConfig } from '../config/types.js';
 import { getLanguage, runLanguages } from '../languages/index.js';
 import type { Task } from '../spec/task.js';
-import { estimateCost, pricesFor } from './cost.js';
 import { GenerationCache, generationKey, generationKeyInput } from './generation-cache.js';
-import { estimateTokens } from './limiter.js';
 import { renderPrompt } from './prompt.js';
 import { resolveModelKey } from './providers/common.js';
 import type { EnvMap } from './providers/types.js';
-import { maxOutputTokens } from './service-generator.js';
+import { estimateSample } from './service-generator.js';
 
 export interface PlanRow {
   model: string;
@@ -32,8 +30,6 @@ export function planGeneration(config: RunConfig, tasks: Task[], env: EnvMap): P
   const cache = new GenerationCache(config.cacheDir);
   return config.models.filter((m): m is ModelSpec & { llm: NonNullable<ModelSpec['llm']> } => !!m.llm).map((model) => {
     const key = resolveModelKey(model, env);
-    const prices = pricesFor(model);
-    const maxOut = maxOutputTokens(model);
     const row: PlanRow = { model: model.id, tasks: 0, languages: [], samples: 0, cached: 0, toGenerate: 0, estimateUsd: 0, skipped: key.skip ?? null };
     const languages = new Set<string>();
     for (const task of tasks) {
@@ -51,8 +47,7 @@ export function planGeneration(config: RunConfig, tasks: Task[], env: EnvMap): P
             continue;
           }
           row.toGenerate++;
-          const tokens = estimateTokens(prompt, maxOut);
-          const cost = estimateCost(tokens - maxOut, maxOut, prices);
+          const cost = estimateSample(model, prompt).costUsd;
           row.estimateUsd = cost === null || row.estimateUsd === null ? null : row.estimateUsd + cost;
         }
       }

@@ -65,6 +65,16 @@ export function maxOutputTokens(spec: Model['spec']): number {
   return ASSUMED_MAX_OUTPUT_TOKENS;
 }
 
+/**
+ * What one sample may cost before it is asked for: the prompt's tokens plus the whole output cap, at the model's
+ * prices (null: no known price). The budget reserves it; the dry run (plan.ts) sums it.
+ */
+export function estimateSample(spec: Model['spec'], prompt: RenderedPrompt): { tokens: number; costUsd: number | null } {
+  const maxOut = maxOutputTokens(spec);
+  const tokens = estimateTokens(prompt, maxOut);
+  return { tokens, costUsd: estimateCost(tokens - maxOut, maxOut, pricesFor(spec)) };
+}
+
 export class SampleGenerator {
   private readonly models = new Map<string, Model>();
   private readonly flights = new Map<string, Flight>();
@@ -203,10 +213,8 @@ export class SampleGenerator {
   /** The provider call behind a flight: budget, limiter, provider, cache. */
   private async call(m: Model, req: SampleRequest, prompt: RenderedPrompt, key: string, keyInput: GenerationKeyInput, signal: AbortSignal): Promise<CallResult> {
     const spec = m.spec;
-    const maxOut = maxOutputTokens(spec);
-    const tokens = estimateTokens(prompt, maxOut);
     const prices = pricesFor(spec);
-    const estimate = estimateCost(tokens - maxOut, maxOut, prices);
+    const { tokens, costUsd: estimate } = estimateSample(spec, prompt);
     const what = `${req.model} ${req.taskId} ${req.language} #${req.sampleIndex}`;
     this.calls++;
     let reservation: Reservation | undefined;
