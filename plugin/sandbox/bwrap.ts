@@ -8,10 +8,11 @@ import { DualGaugeError } from '../errors.js';
 import { acquireCgroup, detectCgroups, type CgroupLayout } from './cgroup.js';
 import { watchExec } from './exec-watch.js';
 import { Launcher, prepareLauncher, shellQuote, takeLauncher, type LaunchSpec } from './launcher.js';
+import { bwrapOptions, commandPlan, limitsPlan, linkTree, type TmpfsAt } from './view.js';
 import { workerSandboxMechanisms } from './mechanisms.js';
 import { ownerTag, ownScratchDir } from './scratch.js';
 import { packageFile } from '../paths.js';
-import type { ExecHandle, ExecRequest, LimitMechanisms, Sandbox, Session } from './types.js';
+import type { ExecHandle, ExecRequest, LimitMechanisms, Mount, Sandbox, Session } from './types.js';
 
 /** Overridable for hosts with bubblewrap elsewhere (and for testing the missing-bubblewrap error). */
 const BWRAP = process.env.DUALGAUGE_BWRAP || '/usr/bin/bwrap';
@@ -37,12 +38,11 @@ export const mib = (n: number) => n * 1024 * 1024;
 /** Host uids for sandboxes: one per worker slot so RLIMIT_NPROC counts per slot (pitfall: root is exempt). */
 const SLOT_UID_BASE = 61000;
 /** Bumped when the sandbox's layout or argv changes what a candidate can see: part of the execution cache key. */
-export const BWRAP_PROFILE = 'bwrap-3';
+export const BWRAP_PROFILE = 'bwrap-4';
 /** The launcher script: joins the cgroups, waits for its plan, sets rlimits and mounts, drops to the slot uid. */
 const ENTER = packageFile('plugin/sandbox/enter.sh');
 /** Inode caps need root (a tmpfs mount); DUALGAUGE_NO_INODE_CAPS=1 turns them off, e.g. to compare. */
 export const INODE_CAPS = process.getuid?.() === 0 && process.env.DUALGAUGE_NO_INODE_CAPS !== '1' && existsSync('/usr/bin/unshare') && existsSync('/usr/bin/setpriv');
-const USR_DIRS = ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libexec', 'include', 'share'];
 
 let straceSeen: string | null | undefined;
 /** The strace audit mode runs, as `strace -- version 6.1`; null when it is not installed. Asked once (header, manifest). */
@@ -120,6 +120,24 @@ export class BwrapSandbox implements Sandbox {
   }
 }
 
+/** DUALGAUGE_SANDBOX_AHEAD=0 starts every bwrap with its exec (to compare, or to rule the mechanism out). */
+const sandboxAhead = () => process.env.DUALGAUGE_SANDBOX_AHEAD !== '0';
+
+/**
+ * Whether this exec can run in a sandbox started ahead, and how its mounts get there: dirs of the worker's own
+ * scratch (a C++ build) are linked into /sbx at exec time, others (a language runtime) are bound when the sandbox
+ * starts and so are part of what makes sandboxes interchangeable. Audited execs (strace must see the whole tree
+ * start) and execs with a writable mount (a build writing its host dir) start bwrap with the exec.
+ */
+function aheadLayout(req: ExecRequest, tmpfs: TmpfsAt[]): { binds: Mount[]; linked: Mount[] } | null {
+  const mounts = req.mounts ?? [];
+  if (req.audit || !sandboxAhead() || mounts.some((m) => m.writable)) return null;
+  const under = (at: string) => at.startsWith('/sbx/') && !at.split('/').includes('..');
+  if (!mounts.every((m) => under(m.at)) || !tmpfs.every((t) => under(t.at) || t.at === '/tmp' || t.at === '/dev/shm')) return null;
+  const own = ownScratchDir() + '/';
+  return { binds: mounts.filter((m) => !m.host.startsWith(own)), linked: mounts.filter((m) => m.host.startsWith(own)) };
+}
+
 class BwrapSession implements Session {
   readonly dir: string;
   private readonly owner = slotUid();
@@ -145,57 +163,55 @@ class BwrapSession implements Session {
     const l = req.limits;
     const cg = detectCgroups();
     const scratch = { bytes: mib(Math.max(l.diskMb, 1)), inodes: l.diskInodes };
-    // /dev is bwrap's own tmpfs, writable and unbounded: it goes read-only below, with a capped /dev/shm.
-    const tmpfs = [{ at: '/tmp', ...scratch }, { at: '/dev/shm', ...scratch }, ...(req.tmpfs ?? [])].map((t) => ({ ...t, inodes: t.inodes ?? l.diskInodes }));
+    const tmpfs: TmpfsAt[] = [{ at: '/tmp', ...scratch }, { at: '/dev/shm', ...scratch }, ...(req.tmpfs ?? [])].map((t) => ({ ...t, inodes: t.inodes ?? l.diskInodes }));
     const launch: LaunchSpec = { memoryBytes: mib(l.memoryMb), processes: l.processes, tmpfs: this.owner && INODE_CAPS ? tmpfs : [] };
-    // Launchers are interchangeable when their cgroup limits and ready-made scratch mounts are.
-    const key = JSON.stringify([launch.memoryBytes, launch.processes, launch.tmpfs.map((t) => [t.bytes, t.inodes])]);
+    const ulimits = limitsPlan(l, { pidsRoot: !!cg?.pidsRoot, memoryRoot: !!cg?.memoryRoot });
+    const ahead = aheadLayout(req, tmpfs);
     let auditLog: string | null = null;
     let launcher: Launcher;
-    if (req.audit) {
-      mkdirSync(`${this.dir}.mnt`, { recursive: true });
-      auditLog = join(`${this.dir}.mnt`, `audit-${randomBytes(4).toString('hex')}.log`);
-      launcher = this.startLauncher(cg, launch, auditLog);
+    let plan: string[];
+    if (ahead) {
+      // Sandboxes are interchangeable when their cgroup limits, scratch mounts and bound dirs are.
+      const key = JSON.stringify(['ahead', launch.memoryBytes, launch.processes, tmpfs.map((t) => [t.at, t.bytes, t.inodes]), ahead.binds.map((m) => [m.host, m.at])]);
+      const start = () => this.startLauncher(cg, launch, null, { tmpfs, binds: ahead.binds });
+      launcher = takeLauncher(key, start);
+      launcher.cgroup?.begin();
+      try {
+        linkTree(this.dir, launcher.sbx!);
+        for (const m of ahead.linked) {
+          const at = join(launcher.sbx!, m.at.slice('/sbx/'.length));
+          mkdirSync(at, { recursive: true, mode: 0o755 });
+          linkTree(m.host, at);
+        }
+      } catch (e) {
+        launcher.dispose();
+        throw new DualGaugeError('DG_SANDBOX_FAILED', `cannot lay out the sandbox's /sbx: ${(e as Error).message}`, { cause: e });
+      }
+      plan = [...ulimits, ...commandPlan(req.cwd, req.env, req.argv)];
+      launcher.start(plan.join('; '), req.stdin);
+      // The next exec like this one finds its sandbox made, bwrap's whole start done while this one runs.
+      prepareLauncher(key, start);
     } else {
-      launcher = takeLauncher(key, () => this.startLauncher(cg, launch, null));
+      // Launchers are interchangeable when their cgroup limits and ready-made scratch mounts are.
+      const key = JSON.stringify([launch.memoryBytes, launch.processes, launch.tmpfs.map((t) => [t.bytes, t.inodes])]);
+      const start = () => this.startLauncher(cg, launch, null, null);
+      if (req.audit) {
+        mkdirSync(`${this.dir}.mnt`, { recursive: true });
+        auditLog = join(`${this.dir}.mnt`, `audit-${randomBytes(4).toString('hex')}.log`);
+        launcher = this.startLauncher(cg, launch, auditLog, null);
+      } else {
+        launcher = takeLauncher(key, start);
+      }
+      const view = { sbx: this.dir, tmpfs, tmpfsMounts: launcher.mounts, binds: req.mounts ?? [], cwd: req.cwd, env: req.env };
+      (launcher.child.stdio[4] as NodeJS.WritableStream).end(bwrapOptions(view).join(''));
+      // enter.sh sets the rlimits, then runs bwrap, its options on fd 4.
+      plan = [...ulimits, `set -- ${[BWRAP, '--args', '4', '--', ...req.argv].map(shellQuote).join(' ')}`];
+      launcher.cgroup?.begin();
+      launcher.start(plan.join('; '), req.stdin);
+      if (!req.audit) prepareLauncher(key, start);
     }
-
-    const bw = [
-      '--unshare-all', '--unshare-user', '--uid', '65534', '--gid', '65534',
-      '--die-with-parent', '--new-session', '--disable-userns', '--hostname', 'sbx',
-      // /usr without /usr/local and /usr/src: host tools and sources are none of the candidate's business.
-      ...USR_DIRS.flatMap((d) => ['--ro-bind-try', `/usr/${d}`, `/usr/${d}`]),
-      '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--symlink', 'usr/bin', '/bin', '--symlink', 'usr/sbin', '/sbin',
-      '--ro-bind-try', '/etc/alternatives', '/etc/alternatives',
-      '--proc', '/proc', '--ro-bind', '/proc/sys', '/proc/sys', '--dev', '/dev',
-      '--ro-bind', this.dir, '/sbx',
-    ];
-    for (const [i, t] of tmpfs.entries()) {
-      // As root the launcher has mounted them, inode-capped, in its own mount namespace (bwrap has no inode option).
-      if (launcher.mounts.length) bw.push('--bind', launcher.mounts[i], t.at);
-      else bw.push('--size', String(t.bytes), '--tmpfs', t.at);
-    }
-    for (const m of req.mounts ?? []) bw.push(m.writable ? '--bind' : '--ro-bind', m.host, m.at);
-    bw.push('--remount-ro', '/dev', '--chdir', req.cwd, '--remount-ro', '/', '--clearenv');
-    for (const [k, v] of Object.entries(req.env)) bw.push('--setenv', k, v);
-
-    // The plan enter.sh runs: rlimits (with a pids cgroup, the cgroup enforces the process limit and tells which
-    // case hit it; the rlimit is a backstop), then bwrap. bwrap's options go through fd 4 (`--args`), not argv:
-    // bwrap is the sandbox's pid 1, and /proc/1/cmdline would show the host's scratch paths.
-    const plan = [
-      `ulimit -t ${l.cpuS + 1}`, `ulimit -S -t ${l.cpuS}`, `ulimit -n ${l.openFiles}`,
-      `ulimit -f ${mib(Math.max(l.diskMb, 1)) / 512}`, 'ulimit -c 0', `ulimit -p ${cg?.pidsRoot ? l.processes * 4 : l.processes}`,
-    ];
-    if (!cg?.memoryRoot) plan.push(`ulimit -v ${(l.memoryMb + 256) * 1024}`);
-    plan.push(`set -- ${[BWRAP, '--args', '4', '--', ...req.argv].map(shellQuote).join(' ')}`);
-
     const cgroup = launcher.cgroup;
-    cgroup?.begin();
     const child = launcher.child;
-    (child.stdio[4] as NodeJS.WritableStream).end(bw.map((a) => `${a}\0`).join(''));
-    launcher.start(plan.join('; '), req.stdin);
-    // The next exec with these limits finds its launcher waiting, its slow start done while this one runs.
-    if (!req.audit) prepareLauncher(key, () => this.startLauncher(cg, launch, null));
     const limitEvents = () => ({ oom: cgroup?.oomKills() ?? 0, pidsMax: cgroup?.pidsMaxEvents() ?? 0 });
     return watchExec(child, req, {
       closed: launcher.closed,
@@ -223,31 +239,48 @@ class BwrapSession implements Session {
 
   /**
    * enter.sh, in cgroups of its own and, as root, in a mount namespace of its own (`unshare`) with the scratch
-   * tmpfs dirs mounted, waiting for its plan as the slot's uid; under strace when the exec is audited. No host
-   * env reaches bwrap's pid 1 (/proc/1/environ, pitfall 2): enter.sh unsets its own.
+   * tmpfs dirs mounted, as the slot's uid; under strace when the exec is audited. With `ahead`, it starts bwrap
+   * at once, /sbx bound from an empty dir of its own, and the plan goes to a shell inside; otherwise it waits for
+   * its plan, bwrap included. No host env reaches bwrap's pid 1 (/proc/1/environ, pitfall 2): enter.sh unsets its own.
    */
-  private startLauncher(cg: CgroupLayout | null, launch: LaunchSpec, auditLog: string | null): Launcher {
+  private startLauncher(cg: CgroupLayout | null, launch: LaunchSpec, auditLog: string | null, ahead: { tmpfs: TmpfsAt[]; binds: Mount[] } | null): Launcher {
     const cgroup = cg ? acquireCgroup(cg, () => `${ownerTag()}-${randomBytes(4).toString('hex')}`, launch, this.owner) : null;
     const env: Record<string, string> = { DG_CGROUP_PROCS: cgroup?.procsFiles().join('\n') ?? '' };
     let argv = ['/bin/sh', ENTER];
     let spawnAs = this.owner ?? {};
-    let dir: string | null = null;
+    const caps = !!this.owner && INODE_CAPS;
+    // Root until enter.sh has mounted the scratch dirs; bwrap, already the slot's uid, binds them from here.
+    const dir = caps || ahead ? mkdtempSync(join(ownScratchDir(), 'launch-')) : null;
+    if (dir) chmodSync(dir, 0o755);
     const mounts: string[] = [];
-    if (this.owner && INODE_CAPS) {
-      // Root until enter.sh has mounted the scratch dirs (one fstab, one `mount -a`); it drops to the slot's uid
-      // before it waits for the plan.
-      dir = mkdtempSync(join(ownScratchDir(), 'launch-'));
-      // bwrap, already the slot's uid, binds the mounts from here.
-      chmodSync(dir, 0o755);
-      const fstab = launch.tmpfs.map((t, i) => {
-        mounts.push(join(dir!, String(i)));
-        mkdirSync(mounts[i]);
-        return `dualgauge-scratch ${mounts[i]} tmpfs size=${t.bytes},nr_inodes=${t.inodes},mode=0755,uid=${this.owner!.uid},gid=${this.owner!.gid},nosuid,nodev 0 0\n`;
-      });
-      writeFileSync(join(dir, 'fstab'), fstab.join(''), { mode: 0o600 });
-      argv = ['/usr/bin/unshare', '--mount', '--propagation', 'private', '--', ...argv];
-      Object.assign(env, { DG_UID: String(this.owner.uid), DG_FSTAB: join(dir, 'fstab') });
-      spawnAs = {};
+    let sbx: string | null = null;
+    try {
+      if (caps) {
+        // One fstab, one `mount -a`; enter.sh drops to the slot's uid after it.
+        const fstab = launch.tmpfs.map((t, i) => {
+          mounts.push(join(dir!, String(i)));
+          mkdirSync(mounts[i]);
+          return `dualgauge-scratch ${mounts[i]} tmpfs size=${t.bytes},nr_inodes=${t.inodes},mode=0755,uid=${this.owner!.uid},gid=${this.owner!.gid},nosuid,nodev 0 0\n`;
+        });
+        writeFileSync(join(dir!, 'fstab'), fstab.join(''), { mode: 0o600 });
+        argv = ['/usr/bin/unshare', '--mount', '--propagation', 'private', '--', ...argv];
+        Object.assign(env, { DG_UID: String(this.owner!.uid), DG_FSTAB: join(dir!, 'fstab') });
+        spawnAs = {};
+      }
+      if (ahead) {
+        // The sandbox's /sbx, empty but for the mount points bwrap needs: the exec links its files in.
+        sbx = join(dir!, 'sbx');
+        mkdirSync(sbx, { mode: 0o755 });
+        for (const at of [...ahead.tmpfs, ...ahead.binds].map((m) => m.at).filter((at) => at.startsWith('/sbx/'))) {
+          mkdirSync(join(sbx, at.slice('/sbx/'.length)), { recursive: true, mode: 0o755 });
+        }
+        chmodSync(sbx, 0o755);
+        env.DG_BWRAP = BWRAP;
+      }
+    } catch (e) {
+      void cgroup?.release();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+      throw new DualGaugeError('DG_SANDBOX_FAILED', `cannot prepare the sandbox: ${(e as Error).message}`, { cause: e });
     }
     if (auditLog) {
       // strace sits outside everything the candidate can reach: its log is a host file, its process is in no
@@ -263,7 +296,11 @@ class BwrapSession implements Session {
     }
     try {
       const child = spawn(argv[0], argv.slice(1), { env, stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'], ...spawnAs });
-      return new Launcher(child, cgroup, mounts, dir);
+      if (ahead) {
+        const view = { sbx: sbx!, tmpfs: ahead.tmpfs, tmpfsMounts: mounts, binds: ahead.binds, cwd: '/sbx', env: null };
+        (child.stdio[4] as NodeJS.WritableStream).end(bwrapOptions(view).join(''));
+      }
+      return new Launcher(child, cgroup, mounts, dir, sbx);
     } catch (e) {
       void cgroup?.release();
       if (dir) rmSync(dir, { recursive: true, force: true });

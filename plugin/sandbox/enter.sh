@@ -7,9 +7,12 @@
 #   2. as root, mounts the size- and inode-capped scratch tmpfs dirs of the fstab DG_FSTAB (one `mount -a`: bwrap
 #      has no inode option; the mounts exist only in this namespace, so the kernel drops them with the sandbox's
 #      last process), then drops to the slot's uid (DG_UID);
-#   3. waits for its plan: one line on stdin, written by bwrap.ts, every word quoted by shellQuote. The plan sets
-#      the rlimits (`ulimit`) and the command (`set -- bwrap ...`); the rest of stdin is the command's. It runs
-#      with an empty environment: bwrap's pid 1 would show this shell's in /proc/1/environ (dash exports PWD).
+#   3. with DG_BWRAP (a sandbox started ahead, bwrap.ts): starts bwrap now, its options on fd 4, and the plan goes
+#      to a shell inside the sandbox: rlimits (`ulimit`), working dir, environment, `exec` of the command;
+#      otherwise waits for its plan here: rlimits and the command (`set -- bwrap ...`).
+# A plan is one line on stdin, every word quoted by shellQuote (a newline in a word is "$nl"); the rest of stdin is
+# the command's. Every shell here runs with an empty environment: bwrap's pid 1 would show this one's in
+# /proc/1/environ (dash exports PWD).
 # End of stdin before a plan (the worker went away, or dismissed this standby) ends it.
 set -eu
 IFS='
@@ -17,7 +20,14 @@ IFS='
 for f in ${DG_CGROUP_PROCS:-}; do echo $$ > "$f"; done
 [ -z "${DG_FSTAB:-}" ] || /usr/bin/mount -a -T "$DG_FSTAB"
 uid=${DG_UID:-}
-unset DG_CGROUP_PROCS DG_FSTAB DG_UID PWD
-wait_for_plan='unset PWD; IFS= read -r plan || exit 0; eval "$plan"; exec "$@"'
-[ -z "$uid" ] || exec /usr/bin/setpriv --reuid "$uid" --regid "$uid" --clear-groups -- /bin/sh -euc "$wait_for_plan"
-eval "$wait_for_plan"
+bwrap=${DG_BWRAP:-}
+unset DG_CGROUP_PROCS DG_FSTAB DG_UID DG_BWRAP PWD
+wait_for_plan='nl="
+"; unset PWD; IFS= read -r plan || exit 0; eval "$plan"'
+if [ -n "$bwrap" ]; then
+  set -- "$bwrap" --args 4 -- /bin/sh -euc "$wait_for_plan"
+else
+  set -- /bin/sh -euc "$wait_for_plan"'; exec "$@"'
+fi
+[ -z "$uid" ] || exec /usr/bin/setpriv --reuid "$uid" --regid "$uid" --clear-groups -- "$@"
+exec "$@"

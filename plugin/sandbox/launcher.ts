@@ -1,12 +1,16 @@
 /**
  * Sandbox launchers, started ahead of their exec. A launcher is enter.sh: it has joined its exec's cgroups, and as
  * root it has made a mount namespace of its own (`unshare`), mounted the exec's inode-capped scratch tmpfs dirs
- * and dropped to the worker slot's uid. It waits on stdin for its plan (one line: rlimits and the bwrap command).
+ * and dropped to the worker slot's uid. Then, for most execs, it has started the sandbox itself (bwrap, /sbx bound
+ * from an empty dir the exec links its files into) and a shell inside waits on stdin for the plan: rlimits, working
+ * dir, environment and command. For the others (audited, or with a writable mount) it waits for a plan of rlimits
+ * and the bwrap command.
  *
- * Why ahead: on cgroup v1 a write to cgroup.procs waits for an RCU grace period (~13 ms on these machines, more
- * than bwrap itself; docs/sandbox.md "Cost"), and unshare, mount(8) and setpriv cost ~8 ms more. A worker runs
- * its execs one after another with the same limits, so when an exec starts the next one's launcher starts too (a
- * standby), and the next exec only writes its plan. Most of that time is waiting, hidden rather than saved.
+ * Why ahead: on cgroup v1 a write to cgroup.procs waits for an RCU grace period (~13 ms on these machines), and
+ * unshare, mount(8) and setpriv cost ~8 ms more; bwrap's own start (namespaces, a dozen mounts) is ~9 ms more
+ * (docs/sandbox.md "Cost"). A worker runs its execs one after another with the same limits, so when an exec
+ * starts the next one's launcher starts too (a standby), and the next exec only links its files and writes its
+ * plan. Most of that time is waiting, hidden rather than saved.
  */
 import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -39,6 +43,11 @@ export class Launcher {
     readonly mounts: string[] = [],
     /** The host dir holding them, removed with the launcher. */
     private readonly dir: string | null = null,
+    /**
+     * A sandbox started ahead: the host dir bound at its /sbx (in `dir`), where the exec links its files;
+     * the plan goes to a shell inside the sandbox. Null: the launcher waits for the plan, bwrap included.
+     */
+    readonly sbx: string | null = null,
   ) {
     this.closed = new Promise((resolve, reject) => {
       child.once('error', (e) => {
@@ -139,11 +148,14 @@ export function dismissStandbys(): void {
   standbys.clear();
 }
 
-/** `'…'` for /bin/sh; the plan is eval'd by enter.sh, so every word goes through here. */
+/**
+ * `'…'` for /bin/sh; the plan is eval'd by enter.sh (or by the shell inside a sandbox started ahead), so every
+ * word goes through here. The plan is one line: a newline in a word becomes `"$nl"`, which both plan readers define.
+ */
 export function shellQuote(word: string): string {
-  if (/[\n\0]/.test(word)) {
-    // enter.sh reads the plan as one line; our own argv never holds these, so this is a bug, not input.
-    throw new DualGaugeError('DG_INTERNAL', `a sandbox argument holds a newline or NUL: ${JSON.stringify(word)}`);
+  if (word.includes('\0')) {
+    // No argv or environment can hold a NUL: our own never does, so this is a bug, not input.
+    throw new DualGaugeError('DG_INTERNAL', `a sandbox argument holds a NUL byte: ${JSON.stringify(word)}`);
   }
-  return `'${word.replace(/'/g, `'\\''`)}'`;
+  return word.split('\n').map((part) => `'${part.replace(/'/g, `'\\''`)}'`).join('"$nl"');
 }

@@ -44,7 +44,7 @@ function waitingLaunchers(): number[] {
 
 describe('the plan', () => {
   test('every word reaches the command unchanged through enter.sh eval', async () => {
-    const words = ['/usr/bin/printf', '%s|', `it's`, 'a b', '$HOME', '`id`', '\\n', '"q"', '*', '', '--'];
+    const words = ['/usr/bin/printf', '%s|', `it's`, 'a b', '$HOME', '`id`', '\\n', '"q"', '*', '', '--', 'two\nlines', '\n', "'\n'", '$nl'];
     const l = startPlain();
     l.start(`set -- ${words.map(shellQuote).join(' ')}`, '');
     const { out, code } = await output(l);
@@ -52,8 +52,9 @@ describe('the plan', () => {
     expect(out).toBe(words.slice(2).map((w) => `${w}|`).join(''));
   });
 
-  test('a newline in a word is a bug, reported, never a broken plan', () => {
-    expect(() => shellQuote('a\nb')).toThrow(/newline/);
+  test('the plan stays one line; a NUL in a word is a bug, reported, never a broken plan', () => {
+    expect(shellQuote('a\nb')).not.toContain('\n');
+    expect(() => shellQuote('a\0b')).toThrow(/NUL/);
   });
 
   test('the command gets the rest of stdin and an empty environment', async () => {
