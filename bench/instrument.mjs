@@ -166,9 +166,11 @@ const median = (xs) => {
 const round = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 
 /**
- * Per language and case count: `reps` samples of every configuration after one untimed warm-up round. Runs are
- * interleaved per candidate, in an order that rotates with the repetition and the candidate, so background load
- * (the machine is shared) falls on every configuration alike.
+ * Per language and case count: `reps` samples of every configuration after one untimed warm-up round. Each
+ * repetition runs every configuration over all candidates in a block, blocks in an order that rotates with the
+ * repetition, so background load (the machine is shared) falls on every configuration alike. Blocks, not runs
+ * interleaved per candidate: a sandbox exec starts the next ones' sandboxes ahead (launcher.ts), so a run's cost
+ * depends on the runs before it; in a block each run follows runs like it, as in a real run's worker.
  */
 export async function measureInstrumentation({ languages, counts, reps, log }) {
   const sandboxes = { bare: new BareSandbox(), bwrap: new BwrapSandbox() };
@@ -203,9 +205,9 @@ async function measureCell(lang, cands, count, reps, sandboxes, cpu, log) {
   // Round 0 warms the page cache and checks that every configuration computes the reference's results.
   for (let rep = 0; rep <= reps; rep++) {
     const total = Object.fromEntries(CONFIGS.map((c) => [c.name, { ms: 0, cpu: 0 }]));
-    for (const [i, { cand, cases }] of work.entries()) {
-      const order = rep ? CONFIGS.map((_, k) => CONFIGS[(k + rep + i) % CONFIGS.length]) : [CONFIGS.find((c) => c.name === REFERENCE), ...CONFIGS];
-      for (const cfg of order) {
+    const order = rep ? CONFIGS.map((_, k) => CONFIGS[(k + rep) % CONFIGS.length]) : [CONFIGS.find((c) => c.name === REFERENCE), ...CONFIGS];
+    for (const cfg of order) {
+      for (const { cand, cases } of work) {
         const t = await timeRun(lang, cand, cases, cfg, sandboxes, seen, cpu);
         total[cfg.name].ms += t.ms;
         total[cfg.name].cpu += t.cpu;

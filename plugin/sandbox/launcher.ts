@@ -100,51 +100,70 @@ export class Launcher {
   }
 }
 
-/** The one waiting standby per launch key (the cgroup limits and scratch sizes it was started for). */
-const standbys = new Map<string, Launcher>();
+/** Waiting standbys per launch key (the cgroup limits and scratch sizes they were started for), oldest first. */
+const standbys = new Map<string, Launcher[]>();
 /**
- * Keys a worker keeps a standby for: each holds a shell, a cgroup and empty tmpfs mounts. A run has a few (build
- * and run execs, a task with limits of its own); past this, the least recently prepared one goes.
+ * Standbys a worker keeps per key. Starting one takes ~30 ms of wall time here (most of it the cgroup join's RCU
+ * wait and bwrap's own start), longer than a short candidate runs (~28 ms for one C++ case): with one, the next
+ * exec would often take a standby still starting and wait for the rest. With two, each has had two execs' time.
+ */
+const DEPTH = 2;
+/**
+ * Standbys a worker keeps in all: each holds a few processes, a cgroup and empty tmpfs mounts. A run has a few
+ * keys (build and run execs, a task with limits of its own); past this, the least recently prepared ones go.
  */
 const MAX_STANDBYS = 8;
 
-/** The standby for this key if one waits, else a launcher started now. */
+/** The oldest standby for this key if one waits, else a launcher started now. */
 export function takeLauncher(key: string, start: () => Launcher): Launcher {
-  const waiting = standbys.get(key);
-  standbys.delete(key);
-  if (waiting?.usable) {
-    waiting.keepAlive(true);
-    return waiting;
+  const waiting = standbys.get(key) ?? [];
+  while (waiting.length) {
+    const next = waiting.shift()!;
+    if (next.usable) {
+      next.keepAlive(true);
+      return next;
+    }
+    next.dispose();
   }
-  waiting?.dispose();
   return start();
 }
 
 /**
- * Start the next exec's launcher now, unless one already waits. Never throws: if it cannot start, the next
- * exec starts its own and reports why.
+ * Start the next execs' launchers now, up to DEPTH waiting for this key. Never throws: if one cannot start, the
+ * next exec starts its own and reports why.
  */
 export function prepareLauncher(key: string, start: () => Launcher): void {
-  if (standbys.get(key)?.usable) return;
-  standbys.get(key)?.dispose();
-  standbys.delete(key);
-  if (standbys.size >= MAX_STANDBYS) {
-    const [oldest, launcher] = standbys.entries().next().value!;
-    standbys.delete(oldest);
-    launcher.dispose();
+  const waiting: Launcher[] = [];
+  for (const l of standbys.get(key) ?? []) {
+    if (l.usable) waiting.push(l);
+    else l.dispose();
   }
-  try {
-    const next = start();
-    next.keepAlive(false);
-    standbys.set(key, next);
-  } catch {
-    /* the next exec starts its own */
+  // Most recently prepared last: eviction takes the first key's oldest.
+  standbys.delete(key);
+  standbys.set(key, waiting);
+  while (waiting.length < DEPTH) {
+    let total = 0;
+    for (const list of standbys.values()) total += list.length;
+    if (total >= MAX_STANDBYS) {
+      const [oldestKey, oldest] = standbys.entries().next().value!;
+      if (oldest === waiting) break;
+      oldest.shift()?.dispose();
+      if (!oldest.length) standbys.delete(oldestKey);
+      continue;
+    }
+    try {
+      const next = start();
+      next.keepAlive(false);
+      waiting.push(next);
+    } catch {
+      return; /* the next exec starts its own */
+    }
   }
 }
 
 /** Stop every waiting standby (a benchmark that accounts its descendants' CPU time, tests). */
 export function dismissStandbys(): void {
-  for (const s of standbys.values()) s.dispose();
+  for (const list of standbys.values()) for (const s of list) s.dispose();
   standbys.clear();
 }
 

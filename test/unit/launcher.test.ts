@@ -5,11 +5,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
 import { DEFAULT_LIMITS } from '../../plugin/config/types.js';
 import { detectCgroups } from '../../plugin/sandbox/cgroup.js';
 import { BwrapSandbox, INODE_CAPS, slotUid } from '../../plugin/sandbox/bwrap.js';
-import { Launcher, prepareLauncher, shellQuote, takeLauncher } from '../../plugin/sandbox/launcher.js';
+import { dismissStandbys, Launcher, prepareLauncher, shellQuote, takeLauncher } from '../../plugin/sandbox/launcher.js';
 import { packageFile } from '../../plugin/paths.js';
 
 const ENTER = packageFile('plugin/sandbox/enter.sh');
@@ -68,44 +68,51 @@ describe('the plan', () => {
 });
 
 describe('standbys', () => {
-  test('an exec takes the waiting standby; a dead one is replaced', async () => {
-    let started = 0;
-    const start = () => {
-      started++;
-      return startPlain();
-    };
-    prepareLauncher('k1', start);
-    expect(started).toBe(1);
-    prepareLauncher('k1', start); // one waits per key
-    expect(started).toBe(1);
-    const taken = takeLauncher('k1', start);
-    expect(started).toBe(1);
-    taken.start('set -- /bin/true', '');
-    expect((await taken.closed).code).toBe(0);
+  afterEach(() => dismissStandbys());
 
-    prepareLauncher('k2', start);
-    const dead = takeLauncher('k2', start);
-    expect(started).toBe(2);
-    dead.child.kill('SIGKILL');
-    await dead.closed;
-    prepareLauncher('k2', start);
-    const standby = takeLauncher('k2', start);
-    expect(started).toBe(3);
-    standby.child.kill('SIGKILL');
-    await standby.closed;
-  });
-
-  test('a worker keeps at most 8 standbys: the least recently prepared one goes', async () => {
+  test('an exec takes the oldest waiting standby, two wait per kind, dead ones are replaced', async () => {
     const started: Launcher[] = [];
     const start = () => {
       started.push(startPlain());
       return started.at(-1)!;
     };
-    for (let i = 0; i < 9; i++) prepareLauncher(`cap-${i}`, start);
+    prepareLauncher('k1', start);
+    expect(started).toHaveLength(2);
+    prepareLauncher('k1', start); // two wait per key
+    expect(started).toHaveLength(2);
+    const taken = takeLauncher('k1', start);
+    expect(taken).toBe(started[0]);
+    taken.start('set -- /bin/true', '');
+    expect((await taken.closed).code).toBe(0);
+    prepareLauncher('k1', start);
+    expect(started).toHaveLength(3);
+
+    for (const l of started.slice(1)) l.child.kill('SIGKILL');
+    await Promise.all(started.slice(1).map((l) => l.closed));
+    const fresh = takeLauncher('k1', start);
+    expect(started).toHaveLength(4);
+    expect(fresh).toBe(started[3]);
+    fresh.dispose();
+  });
+
+  test('a worker keeps at most 8 standbys in all: the least recently prepared ones go', async () => {
+    const started: Launcher[] = [];
+    const start = () => {
+      started.push(startPlain());
+      return started.at(-1)!;
+    };
+    for (let i = 0; i < 5; i++) prepareLauncher(`cap-${i}`, start);
+    expect(started).toHaveLength(10);
     expect((await started[0].closed).signal).toBe('SIGKILL');
-    expect(started.slice(1).every((l) => l.usable)).toBe(true);
-    for (let i = 1; i < 9; i++) takeLauncher(`cap-${i}`, start).dispose();
-    expect(started).toHaveLength(9);
+    expect((await started[1].closed).signal).toBe('SIGKILL');
+    expect(started.slice(2).every((l) => l.usable)).toBe(true);
+    // Preparing a kind again makes it the most recent: the next to go is cap-1's.
+    prepareLauncher('cap-1', start);
+    expect(started).toHaveLength(10);
+    prepareLauncher('cap-5', start);
+    expect((await started[4].closed).signal).toBe('SIGKILL');
+    expect((await started[5].closed).signal).toBe('SIGKILL');
+    expect(started[2].usable && started[3].usable).toBe(true);
   });
 
   test('a waiting standby does not keep its process alive, and ends with it', async () => {
@@ -120,24 +127,26 @@ describe('standbys', () => {
     expect(await until(() => spawnSync('/usr/bin/pgrep', ['-f', marker]).status === 1)).toBe(true);
   });
 
-  test.runIf(process.getuid?.() === 0 && detectCgroups())('bubblewrap: the next exec\'s launcher waits in its cgroup while an exec runs, and is used', async () => {
+  test.runIf(process.getuid?.() === 0 && detectCgroups())('bubblewrap: the next execs\' launchers wait in their cgroups while an exec runs, and are used', async () => {
     const sandbox = new BwrapSandbox();
     const session = sandbox.openSession();
     const exec = () => session.exec({ argv: ['/usr/bin/true'], cwd: '/sbx', env: {}, limits: DEFAULT_LIMITS }).result;
     expect((await exec()).exitCode).toBe(0);
+    // Two wait, in their cgroups (and, as root, with the capped scratch dirs mounted, as the slot's uid).
     const waiting = waitingLaunchers();
-    expect(waiting).toHaveLength(1);
-    expect(await until(() => /dualgauge-/.test(readFileSync(`/proc/${waiting[0]}/cgroup`, 'utf8')))).toBe(true);
-    if (INODE_CAPS) {
-      // Ahead of the exec it has also mounted the capped scratch dirs and dropped to the slot's uid.
+    expect(waiting).toHaveLength(2);
+    for (const pid of waiting) {
+      expect(await until(() => /dualgauge-/.test(readFileSync(`/proc/${pid}/cgroup`, 'utf8')))).toBe(true);
+      if (!INODE_CAPS) continue;
       const slot = slotUid()!.uid;
-      expect(await until(() => new RegExp(`^Uid:\\s+${slot}\\s`, 'm').test(readFileSync(`/proc/${waiting[0]}/status`, 'utf8')))).toBe(true);
-      expect(readFileSync(`/proc/${waiting[0]}/mountinfo`, 'utf8').match(/ tmpfs dualgauge-scratch .*nr_inodes=/g)?.length).toBe(2);
+      expect(await until(() => new RegExp(`^Uid:\\s+${slot}\\s`, 'm').test(readFileSync(`/proc/${pid}/status`, 'utf8')))).toBe(true);
+      expect(readFileSync(`/proc/${pid}/mountinfo`, 'utf8').match(/ tmpfs dualgauge-scratch .*nr_inodes=/g)?.length).toBe(2);
     }
     expect((await exec()).exitCode).toBe(0);
+    // The next exec took one of them, and another started.
     const next = waitingLaunchers();
-    expect(next).toHaveLength(1);
-    expect(next[0]).not.toBe(waiting[0]);
+    expect(next).toHaveLength(2);
+    expect(next.filter((pid) => waiting.includes(pid))).toHaveLength(1);
     await session.close();
   });
 });
