@@ -129,12 +129,12 @@ const sandboxAhead = () => process.env.DUALGAUGE_SANDBOX_AHEAD !== '0';
  * starts and so are part of what makes sandboxes interchangeable. Audited execs (strace must see the whole tree
  * start) and execs with a writable mount (a build writing its host dir) start bwrap with the exec.
  */
-function aheadLayout(req: ExecRequest, tmpfs: TmpfsAt[]): { binds: Mount[]; linked: Mount[] } | null {
+function aheadLayout(req: ExecRequest, tmpfs: TmpfsAt[], scratch: string): { binds: Mount[]; linked: Mount[] } | null {
   const mounts = req.mounts ?? [];
   if (req.audit || !sandboxAhead() || mounts.some((m) => m.writable)) return null;
   const under = (at: string) => at.startsWith('/sbx/') && !at.split('/').includes('..');
   if (!mounts.every((m) => under(m.at)) || !tmpfs.every((t) => under(t.at) || t.at === '/tmp' || t.at === '/dev/shm')) return null;
-  const own = ownScratchDir() + '/';
+  const own = scratch + '/';
   return { binds: mounts.filter((m) => !m.host.startsWith(own)), linked: mounts.filter((m) => m.host.startsWith(own)) };
 }
 
@@ -166,7 +166,8 @@ class BwrapSession implements Session {
     const tmpfs: TmpfsAt[] = [{ at: '/tmp', ...scratch }, { at: '/dev/shm', ...scratch }, ...(req.tmpfs ?? [])].map((t) => ({ ...t, inodes: t.inodes ?? l.diskInodes }));
     const launch: LaunchSpec = { memoryBytes: mib(l.memoryMb), processes: l.processes, tmpfs: this.owner && INODE_CAPS ? tmpfs : [] };
     const ulimits = limitsPlan(l, { pidsRoot: !!cg?.pidsRoot, memoryRoot: !!cg?.memoryRoot });
-    const ahead = aheadLayout(req, tmpfs);
+    // The worker's scratch dir holds the session's (asking ownScratchDir again costs a few file system calls).
+    const ahead = aheadLayout(req, tmpfs, dirname(this.dir));
     let auditLog: string | null = null;
     let launcher: Launcher;
     let plan: string[];
@@ -252,7 +253,7 @@ class BwrapSession implements Session {
     const caps = !!this.owner && INODE_CAPS;
     // enter.sh makes the launcher's dirs (and, as root, mounts the scratch tmpfs) itself: file system calls cost
     // ~0.1-0.3 ms each here, and this runs on the worker's thread while an exec runs. Names only, then.
-    const dir = caps || ahead ? join(ownScratchDir(), `launch-${randomBytes(6).toString('hex')}`) : null;
+    const dir = caps || ahead ? join(dirname(this.dir), `launch-${randomBytes(6).toString('hex')}`) : null;
     const mounts = caps ? launch.tmpfs.map((_, i) => join(dir!, String(i))) : [];
     const sbx = ahead ? join(dir!, 'sbx') : null;
     if (dir) {
