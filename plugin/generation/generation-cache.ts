@@ -43,18 +43,22 @@ export function generationKeyInput(
   };
 }
 
-/** JSON with object keys sorted and undefined members dropped: equal inputs give equal bytes. */
-export function canonicalJson(value: unknown): string {
+/**
+ * JSON with object keys sorted and undefined members dropped: equal inputs give equal bytes. Not spec/values.ts's
+ * canonicalJson, on purpose: that one is the canonical form of spec values (a float `2` is `2.0`, an absent
+ * member is `null`); a key wants an unset optional setting to hash like a missing one.
+ */
+export function keyJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : keyJson(v))).join(',')}]`;
   const entries = Object.entries(value as Record<string, unknown>)
     .filter(([, v]) => v !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${keyJson(v)}`).join(',')}}`;
 }
 
 export function generationKey(input: GenerationKeyInput): string {
-  return sha256(canonicalJson({ stage: 'generation', version: GENERATION_CACHE_VERSION, ...input }));
+  return sha256(keyJson({ stage: 'generation', version: GENERATION_CACHE_VERSION, ...input }));
 }
 
 /** One cached answer: the raw text before extraction, so a better extractor needs no new generation. */

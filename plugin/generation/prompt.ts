@@ -11,13 +11,14 @@ import type { LanguageName } from '../config/types.js';
 import { DualGaugeError } from '../errors.js';
 import type { Language } from '../languages/types.js';
 import { packageFile } from '../paths.js';
-import { interfaceFor, type Param, type Task } from '../spec/task.js';
+import { cppSignature, cppType } from '../languages/cpp/index.js';
+import { interfaceFor, type Interface, type Param, type Task } from '../spec/task.js';
 
 /**
  * Bump when the context computed here changes (a type mapping, a signature's form): the rendered prompt then
  * changes without any template byte changing, and the generation cache must not serve old answers.
  */
-const CONTEXT_VERSION = 1;
+const CONTEXT_VERSION = 2;
 
 export interface PromptParam {
   name: string;
@@ -138,23 +139,6 @@ const NOTATIONS: Partial<Record<LanguageName, Render>> = {
       default: return t.name; // string, any
     }
   },
-  cpp: (t) => {
-    const r = NOTATIONS.cpp!;
-    const [a] = t.args;
-    const inner = (n?: TypeNode) => (n ? r(n) : 'nlohmann::json');
-    switch (t.name) {
-      case 'string': return 'std::string';
-      case 'int': return 'long long';
-      case 'float': return 'double';
-      case 'bytes': return 'std::vector<unsigned char>';
-      case 'any': return 'nlohmann::json';
-      case 'list': return `std::vector<${inner(a)}>`;
-      case 'dict': return `std::map<std::string, ${inner(a)}>`;
-      case 'optional': return `std::optional<${inner(a)}>`;
-      case 'tuple': return `std::tuple<${t.args.map(r).join(', ')}>`;
-      default: return t.name; // bool, void
-    }
-  },
 };
 
 function specType(p: Param): string {
@@ -162,22 +146,18 @@ function specType(p: Param): string {
 }
 
 function typeIn(lang: string, spec: string): string {
+  // C++ shows the declaration the adapter compiles against (cppType, cppSignature): one rendering, not two.
+  if (lang === 'cpp') return cppType(spec);
   const render = NOTATIONS[lang as LanguageName];
   return render ? render(parseType(spec)) : spec;
 }
 
-/** C++ passes scalars by value, class types by const reference, and an out-parameter by reference. */
-function cppParam(p: PromptParam): string {
-  if (p.out) return `${p.type}& ${p.name}`;
-  return /^(long long|double|bool)$/.test(p.type) ? `${p.type} ${p.name}` : `const ${p.type}& ${p.name}`;
-}
-
-function signatureOf(lang: string, fn: string, params: PromptParam[], returns: string): string {
-  const names = params.map((p) => p.name).join(', ');
-  if (lang === 'python') return `def ${fn}(${names}):`;
-  if (lang === 'javascript') return `function ${fn}(${names})`;
-  if (lang === 'cpp') return `${returns} ${fn}(${params.map(cppParam).join(', ')})`;
-  return `${fn}(${names})`;
+function signatureOf(lang: string, itf: Interface): string {
+  const names = itf.params.map((p) => p.name).join(', ');
+  if (lang === 'python') return `def ${itf.function}(${names}):`;
+  if (lang === 'javascript') return `function ${itf.function}(${names})`;
+  if (lang === 'cpp') return cppSignature(itf);
+  return `${itf.function}(${names})`;
 }
 
 export function promptContext(task: Task, lang: Language): PromptContext {
@@ -185,7 +165,7 @@ export function promptContext(task: Task, lang: Language): PromptContext {
   const params: PromptParam[] = itf.params.map((p) => ({
     name: p.name,
     spec: specType(p),
-    type: typeIn(lang.name, specType(p)),
+    type: lang.name === 'cpp' && p.value?.length_of ? 'size_t' : typeIn(lang.name, specType(p)),
     lengthOf: p.value?.length_of ?? null,
     out: itf.result?.param === p.name,
   }));
@@ -199,7 +179,7 @@ export function promptContext(task: Task, lang: Language): PromptContext {
     language: { name: lang.name, label: names.label, fence: names.fence, ext: lang.ext, mainFile: lang.mainFile },
     function: itf.function,
     renamed: itf.function === task.interface.function ? null : task.interface.function,
-    signature: signatureOf(lang.name, itf.function, params, returns.type),
+    signature: signatureOf(lang.name, itf),
     params,
     returns,
     result: itf.result?.param ?? null,

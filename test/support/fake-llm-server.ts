@@ -17,7 +17,36 @@
  * A script entry may also be a function of the recorded request returning a step. Requests the real API would
  * refuse (no key, wrong key, bad body) get the vendor's 400/401 and do not use up a step.
  */
+import { afterEach, beforeEach, expect } from 'vitest';
+import { startFakeLlmServer, type FakeLlmServer } from './fake-llm/server.js';
+import type { FakeLlmServerOptions } from './fake-llm/types.js';
+
 export { startFakeLlmServer, times, type FakeLlmServer } from './fake-llm/server.js';
+
+/**
+ * A fresh fake for each test of the calling file, handed to `use`. After each test, a throw inside the fake fails
+ * that test (it would otherwise only show up as a confusing client error), and the fake closes. `restart` swaps
+ * in a fake with other options for the rest of a test (`use` gets it too).
+ */
+export function fakeLlmServerPerTest(use: (server: FakeLlmServer) => void): { restart(options: FakeLlmServerOptions): Promise<void> } {
+  let current: FakeLlmServer;
+  const start = async (options?: FakeLlmServerOptions) => {
+    current = await startFakeLlmServer(options);
+    use(current);
+  };
+  beforeEach(() => start());
+  afterEach(async () => {
+    expect(current.errors).toEqual([]);
+    await current.close();
+  });
+  return {
+    async restart(options) {
+      await current.close();
+      await start(options);
+    },
+  };
+}
+
 export type {
   DelayFault,
   Endpoint,

@@ -6,22 +6,15 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { startFakeLlmServer, times, type FakeLlmServer } from '../support/fake-llm-server.js';
+import { describe, expect, test } from 'vitest';
+import { fakeLlmServerPerTest, times, type FakeLlmServer } from '../support/fake-llm-server.js';
 
 const FENCED = 'Here is the function:\n\n```python\ndef add(a, b):\n    return a + b\n```\n';
 const MODEL_OA = 'gpt-fake-1';
 const MODEL_AN = 'claude-fake-1';
 
 let llm: FakeLlmServer;
-beforeEach(async () => {
-  llm = await startFakeLlmServer();
-});
-afterEach(async () => {
-  // A throw inside the fake would otherwise only show up as a confusing client error.
-  expect(llm.errors).toEqual([]);
-  await llm.close();
-});
+const fake = fakeLlmServerPerTest((server) => (llm = server));
 
 /** SDK clients at the fake. Retries are off unless a test asks, so a fault is seen exactly once. */
 const openai = (o: { maxRetries?: number; timeout?: number; apiKey?: string } = {}) =>
@@ -249,8 +242,7 @@ describe('scripting and recording', () => {
   });
 
   test('a wrong key gets a 401 AuthenticationError when the server expects a specific key', async () => {
-    await llm.close();
-    llm = await startFakeLlmServer({ apiKey: 'right-key' });
+    await fake.restart({ apiKey: 'right-key' });
     llm.script({ text: 'ok' });
     await expect(chat(openai({ apiKey: 'wrong-key' }))).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
     expect(llm.requests[0].apiKey).toBe('wrong-key');
@@ -372,6 +364,5 @@ describe('faults', () => {
     await llm.close();
     expect(Date.now() - started).toBeLessThan(1000);
     expect(await pending).toBeInstanceOf(OpenAI.APIConnectionError);
-    llm = await startFakeLlmServer(); // for afterEach
   });
 });

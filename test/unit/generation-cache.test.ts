@@ -9,7 +9,7 @@ import type { LlmSettings, ModelSpec } from '../../plugin/config/types.js';
 import { llmModel } from '../support/llm-model.js';
 import { costOf, DEFAULT_PRICES, estimateCost, PRICES_AS_OF, pricesFor } from '../../plugin/generation/cost.js';
 import {
-  canonicalJson,
+  keyJson,
   GenerationCache,
   generationKey,
   generationKeyInput,
@@ -36,7 +36,7 @@ const keyOf = (spec: ModelSpec, at: Partial<typeof AT> = {}) => generationKey(ge
 
 describe('keys', () => {
   test('canonical JSON: key order and undefined members do not matter', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: undefined, w: null }], c: 'x' } })).toBe('{"a":{"c":"x","d":[1,{"w":null,"y":2}]},"b":1}');
+    expect(keyJson({ b: 1, a: { d: [1, { y: 2, x: undefined, w: null }], c: 'x' } })).toBe('{"a":{"c":"x","d":[1,{"w":null,"y":2}]},"b":1}');
     expect(generationKey({ ...generationKeyInput(model('openai:gpt-x'), AT) })).toBe(keyOf(model('openai:gpt-x')));
   });
 

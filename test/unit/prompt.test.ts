@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { DualGaugeError } from '../../plugin/errors.js';
 import { promptContext, renderPrompt } from '../../plugin/generation/prompt.js';
-import { cpp } from '../../plugin/languages/cpp/index.js';
+import { cpp, cppSignature } from '../../plugin/languages/cpp/index.js';
 import { javascript } from '../../plugin/languages/javascript/index.js';
 import { python } from '../../plugin/languages/python/index.js';
 import type { Language } from '../../plugin/languages/types.js';
@@ -116,8 +116,11 @@ describe('the shipped templates', () => {
     const types = (l: Language) => promptContext(t, l).params.map((p) => p.type);
     expect(types(python)).toEqual(['list[int]', 'int', 'dict[str, bytes | None]', 'tuple[str, float]', 'list[bool]']);
     expect(types(javascript)).toEqual(['Array<number (an integer)>', 'number (an integer)', 'Record<string, Buffer | null>', '[string, number]', 'Array<boolean>']);
+    expect(types(cpp)).toEqual(['std::vector<long long>', 'size_t', 'std::map<std::string, std::optional<std::vector<unsigned char>>>', 'std::pair<std::string, double>', 'std::vector<bool>']);
+    // The declaration the C++ adapter compiles against, not a rendering of its own.
+    expect(promptContext(t, cpp).signature).toBe(cppSignature(interfaceFor(t, 'cpp')));
     expect(promptContext(t, cpp).signature).toBe(
-      'void fill(const std::vector<long long>& items, long long n, const std::map<std::string, std::optional<std::vector<unsigned char>>>& table, const std::tuple<std::string, double>& pair, std::vector<bool>& out)',
+      'void fill(const std::vector<long long>& items, size_t n, const std::map<std::string, std::optional<std::vector<unsigned char>>>& table, const std::pair<std::string, double>& pair, std::vector<bool>& out)',
     );
     const py = renderPrompt(t, python).user;
     expect(py).toContain('- `n`: int (the length of `items`)');

@@ -3,13 +3,13 @@
  * (test/support/fake-llm-server.ts): answers, refusals, and every fault, for OpenAI Chat, OpenAI Responses and
  * Anthropic Messages alike. Counts of requests come from the fake's record, not from the provider's word.
  */
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { LlmSettings, ModelSpec } from '../../plugin/config/types.js';
 import { chatBody, responsesBody } from '../../plugin/generation/providers/openai.js';
 import { messagesBody } from '../../plugin/generation/providers/anthropic.js';
 import { createProvider, ProviderError, resolveModelKey, type GenerationResult } from '../../plugin/generation/providers/index.js';
 import { backoffDelay } from '../../plugin/generation/providers/retry.js';
-import { startFakeLlmServer, times, type FakeLlmServer } from '../support/fake-llm-server.js';
+import { fakeLlmServerPerTest, startFakeLlmServer, times, type FakeLlmServer } from '../support/fake-llm-server.js';
 import { llmModel } from '../support/llm-model.js';
 
 const FENCED = 'Here you go:\n\n```python\ndef add(a, b):\n    return a + b\n```\n';
@@ -17,13 +17,7 @@ const REQ = { system: 'You write Python.', user: 'Write add(a, b).', sampleIndex
 const ENV = { TEST_KEY: 'sk-test-123' };
 
 let llm: FakeLlmServer;
-beforeEach(async () => {
-  llm = await startFakeLlmServer();
-});
-afterEach(async () => {
-  expect(llm.errors).toEqual([]);
-  await llm.close();
-});
+const fake = fakeLlmServerPerTest((server) => (llm = server));
 
 /** A model spec aimed at the fake; short timeouts, few retries. */
 function model(id: string, over: Partial<LlmSettings> = {}, server = () => llm): ModelSpec {
@@ -184,8 +178,7 @@ describe.each(VARIANTS)('$name', ({ id, api, path }) => {
   });
 
   test('the key sent is the one in the env variable the model names', async () => {
-    await llm.close();
-    llm = await startFakeLlmServer({ apiKey: 'the-right-key' });
+    await fake.restart({ apiKey: 'the-right-key' });
     llm.script({ text: 'ok' });
     const good = createProvider(spec({ apiKeyEnv: 'MY_VENDOR_KEY' }), { env: { MY_VENDOR_KEY: 'the-right-key', TEST_KEY: 'wrong' } });
     expect((await good.generate(REQ, never())).text).toBe('ok');
