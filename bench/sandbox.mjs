@@ -79,6 +79,9 @@ function printInstrument(instrument) {
   console.log(`targets: ${Object.entries(TARGETS).map(([k, v]) => `${k} ≤ ${v}×`).join(', ')} (ok / MISS on the wall-time ratio)`);
 }
 
+// What killed benchmarks left (idle cgroups, scratch dirs): a run otherwise only sweeps when the CLI or the pool
+// starts, and a day of benches left 172 cgroups that made sandbox starts measurably slower.
+await (await import(join(import.meta.dirname, '../dist/plugin/sandbox/teardown.js'))).sweepLeftovers();
 const result = { ...loadPrevious(), node: process.version, cpus: cpus().length, notes: NOTES };
 if (parts.includes('instrument')) result.instrument = await runInstrument();
 if (parts.includes('validate')) {
