@@ -8,7 +8,7 @@ import { DualGaugeError } from '../errors.js';
 import { acquireCgroup, detectCgroups, type CgroupLayout } from './cgroup.js';
 import { watchExec } from './exec-watch.js';
 import { Launcher, prepareLauncher, shellQuote, takeLauncher, type LaunchSpec } from './launcher.js';
-import { bwrapOptions, commandPlan, limitsPlan, linkTree, type TmpfsAt } from './view.js';
+import { bwrapOptions, commandPlan, limitsPlan, linkTree, mib, type TmpfsAt } from './view.js';
 import { workerSandboxMechanisms } from './mechanisms.js';
 import { ownerTag, ownScratchDir } from './scratch.js';
 import { packageFile } from '../paths.js';
@@ -33,8 +33,7 @@ const AUDIT_SYSCALLS = [
 ];
 /** strings in hex (-xx), fd paths (-y), host pids next to the sandbox's (pidns). */
 export const AUDIT_STRACE_ARGS = ['-f', '-qq', '--seccomp-bpf', '-y', '--decode-pids=pidns', '-xx', '-s', '4096', '-e', 'signal=none', '-e', `trace=${AUDIT_SYSCALLS.join(',')}`];
-/** Bytes in n MiB; not `n << 20`, which overflows int32 from 2048 MiB. */
-export const mib = (n: number) => n * 1024 * 1024;
+export { mib } from './view.js';
 /** Host uids for sandboxes: one per worker slot so RLIMIT_NPROC counts per slot (pitfall: root is exempt). */
 const SLOT_UID_BASE = 61000;
 /** Bumped when the sandbox's layout or argv changes what a candidate can see: part of the execution cache key. */

@@ -10,6 +10,9 @@ import type { Limits } from '../config/types.js';
 import { shellQuote } from './launcher.js';
 import type { Mount } from './types.js';
 
+/** Bytes in n MiB; not `n << 20`, which overflows int32 from 2048 MiB. */
+export const mib = (n: number) => n * 1024 * 1024;
+
 /** /usr without /usr/local and /usr/src: host tools and sources are none of the candidate's business. */
 const USR_DIRS = ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libexec', 'include', 'share'];
 
@@ -60,7 +63,6 @@ export function bwrapOptions(v: ViewSpec): string[] {
  * tells which case hit it (the rlimit is a backstop); without a memory cgroup, the address space is capped.
  */
 export function limitsPlan(l: Limits, cg: { pidsRoot: boolean; memoryRoot: boolean }): string[] {
-  const mib = (n: number) => n * 1024 * 1024;
   const plan = [
     `ulimit -t ${l.cpuS + 1}`, `ulimit -S -t ${l.cpuS}`, `ulimit -n ${l.openFiles}`,
     `ulimit -f ${mib(Math.max(l.diskMb, 1)) / 512}`, 'ulimit -c 0', `ulimit -p ${cg.pidsRoot ? l.processes * 4 : l.processes}`,
