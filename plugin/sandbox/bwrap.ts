@@ -170,12 +170,14 @@ class BwrapSession implements Session {
     let auditLog: string | null = null;
     let launcher: Launcher;
     let plan: string[];
+    // The next exec like this one finds its launcher waiting, its slow start (bwrap's too, when ahead) done
+    // while this one runs. Audited execs start their own, under strace.
+    let prepareNext: (() => void) | null = null;
     if (ahead) {
       // Sandboxes are interchangeable when their cgroup limits, scratch mounts and bound dirs are.
       const key = JSON.stringify(['ahead', launch.memoryBytes, launch.processes, tmpfs.map((t) => [t.at, t.bytes, t.inodes]), ahead.binds.map((m) => [m.host, m.at])]);
       const start = () => this.startLauncher(cg, launch, null, { tmpfs, binds: ahead.binds });
       launcher = takeLauncher(key, start);
-      launcher.cgroup?.begin();
       try {
         // A standby still starting may not have made its dirs yet; enter.sh's `mkdir -p` does not mind either.
         if (mkdirSync(launcher.sbx!, { recursive: true })) for (const d of [dirname(launcher.sbx!), launcher.sbx!]) chmodSync(d, 0o755);
@@ -190,9 +192,7 @@ class BwrapSession implements Session {
         throw new DualGaugeError('DG_SANDBOX_FAILED', `cannot lay out the sandbox's /sbx: ${(e as Error).message}`, { cause: e });
       }
       plan = [...ulimits, ...commandPlan(req.cwd, req.env, req.argv)];
-      launcher.start(plan.join('; '), req.stdin);
-      // The next exec like this one finds its sandbox made, bwrap's whole start done while this one runs.
-      prepareLauncher(key, start);
+      prepareNext = () => prepareLauncher(key, start);
     } else {
       // Launchers are interchangeable when their cgroup limits and ready-made scratch mounts are.
       const key = JSON.stringify([launch.memoryBytes, launch.processes, launch.tmpfs.map((t) => [t.bytes, t.inodes])]);
@@ -203,15 +203,16 @@ class BwrapSession implements Session {
         launcher = this.startLauncher(cg, launch, auditLog, null);
       } else {
         launcher = takeLauncher(key, start);
+        prepareNext = () => prepareLauncher(key, start);
       }
       const view = { sbx: this.dir, tmpfs, tmpfsMounts: launcher.mounts, binds: req.mounts ?? [], cwd: req.cwd, env: req.env };
       (launcher.child.stdio[4] as NodeJS.WritableStream).end(bwrapOptions(view).join(''));
       // enter.sh sets the rlimits, then runs bwrap, its options on fd 4.
       plan = [...ulimits, `set -- ${[BWRAP, '--args', '4', '--', ...req.argv].map(shellQuote).join(' ')}`];
-      launcher.cgroup?.begin();
-      launcher.start(plan.join('; '), req.stdin);
-      if (!req.audit) prepareLauncher(key, start);
     }
+    launcher.cgroup?.begin();
+    launcher.start(plan.join('; '), req.stdin);
+    prepareNext?.();
     const cgroup = launcher.cgroup;
     const child = launcher.child;
     const limitEvents = () => ({ oom: cgroup?.oomKills() ?? 0, pidsMax: cgroup?.pidsMaxEvents() ?? 0 });
