@@ -1,10 +1,10 @@
 /**
  * plugin/generation/generation-cache.ts (files in a temp cache dir) and plugin/generation/cost.ts.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
+import { tempDirs } from '../support/temp-dirs.js';
 import type { LlmSettings, ModelSpec } from '../../plugin/config/types.js';
 import { llmModel } from '../support/llm-model.js';
 import { costOf, DEFAULT_PRICES, estimateCost, PRICES_AS_OF, pricesFor } from '../../plugin/generation/cost.js';
@@ -16,15 +16,7 @@ import {
   type GenerationAnswer,
 } from '../../plugin/generation/generation-cache.js';
 
-const made: string[] = [];
-afterAll(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
-function tmp(): string {
-  const d = mkdtempSync(join(tmpdir(), 'dg-gencache-'));
-  made.push(d);
-  return d;
-}
+const tmp = tempDirs('dg-gencache-');
 
 function model(id: string, over: Partial<LlmSettings> = {}): ModelSpec {
   return llmModel(id, { apiKeyEnv: 'K', sampling: { temperature: 0.2 }, timeoutMs: 1000, ...over });

@@ -4,10 +4,10 @@
  * Expected places are taken from the fixture text itself: line = its index in the `lines` array + 1, col = the
  * 1-based column of the offending token in that line.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
+import { tempDirs } from '../support/temp-dirs.js';
 import { listSuiteNames, loadConfig, loadSuite, locateConfig } from '../../plugin/config/load-config.js';
 import { codeFrame, nodeAt, parseYaml, placeAtOffset, placeOf, problemAt, readYaml, toPlain } from '../../plugin/config/yaml-source.js';
 import { DualGaugeError, ValidationError, type Problem } from '../../plugin/errors.js';
@@ -15,16 +15,7 @@ import { loadTask } from '../../plugin/spec/load-task.js';
 import { ALL_PROVIDERS, KNOWN_PROVIDERS } from '../../plugin/config/load-config.js';
 import { LLM_DEFAULTS } from '../../plugin/config/types.js';
 
-const made: string[] = [];
-afterAll(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
-
-function tmp(): string {
-  const d = mkdtempSync(join(tmpdir(), 'dg-unit-'));
-  made.push(d);
-  return d;
-}
+const tmp = tempDirs('dg-unit-');
 
 function write(file: string, lines: string[]): string {
   mkdirSync(dirname(file), { recursive: true });
